@@ -1,0 +1,97 @@
+/**
+ * The compiler: parse → validate → normalize → check → emit/<target> → serialize.
+ * Pure: text or an object in, manifests and diagnostics out. No I/O, no Pulumi.
+ */
+import { check } from './check';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
+import type { Manifest } from './emit/manifest';
+import { normalize } from './normalize';
+import { noLocator, parseSpecText, type SourceLocator } from './parse';
+import type { Plan } from './plan';
+import { manifestsToYaml } from './serialize';
+import { TARGETS, type ReleaseSpec, type Target } from './spec/schema';
+import { emitterFor } from './targets';
+import { validateSpec } from './validate';
+
+export interface CompileOptions {
+  /** File name for diagnostics. */
+  readonly file?: string;
+  /** Progressive step (0-based); the first when omitted. */
+  readonly step?: number;
+  /** Targets to emit; default: the spec's own `targets`. */
+  readonly targets?: readonly Target[];
+}
+
+export interface TargetOutput {
+  readonly target: Target;
+  readonly manifests: Manifest[];
+  /** The manifests as one multi-document YAML stream. */
+  readonly yaml: string;
+}
+
+export interface CompileResult {
+  /** No error-level diagnostic. Outputs are empty when false: nothing half-made is ever returned. */
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly spec?: ReleaseSpec;
+  readonly plan?: Plan;
+  readonly outputs: TargetOutput[];
+}
+
+/** Compiles a release spec given as YAML text or as an object (a parsed spec, e.g. from TypeScript). */
+export function compile(source: string | unknown, options: CompileOptions = {}): CompileResult {
+  const { file } = options;
+  let data: unknown = source;
+  let locator: SourceLocator = noLocator;
+  if (typeof source === 'string') {
+    const parsed = parseSpecText(source, file);
+    if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
+    ({ data, locator } = parsed);
+  }
+  const validated = validateSpec(data, locator, file);
+  if (!validated.spec) return failed(validated.diagnostics);
+  const spec = validated.spec;
+
+  const plan = normalize(spec, options.step ?? 0);
+  const place = (d: Omit<Diagnostic, 'file' | 'position'>): Diagnostic => {
+    const position = locator.locate(d.path);
+    return { ...d, ...(file !== undefined ? { file } : {}), ...(position ? { position } : {}) };
+  };
+  const diagnostics = [...check(spec, plan, options.step), ...stepWithoutSteps(spec, options.step)].map(place);
+  for (const target of options.targets ?? []) {
+    if (!TARGETS.includes(target))
+      diagnostics.push({ code: 'GL401', severity: 'error', path: [], message: `Unknown target "${target}".`, hint: `use one of ${TARGETS.join(', ')}` });
+  }
+  if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
+
+  const outputs: TargetOutput[] = [];
+  for (const target of options.targets ?? plan.targets) {
+    const emit = emitterFor(target);
+    if (!emit) {
+      diagnostics.push(place({ code: 'GL401', severity: 'warning', path: ['spec', 'targets'], message: `Target "${target}" is not yet supported by this version of graylane; nothing was emitted for it.`, hint: 'render the istio target, or upgrade graylane' }));
+      continue;
+    }
+    const emitted = emit(plan);
+    diagnostics.push(...emitted.diagnostics.map(place));
+    outputs.push({ target, manifests: emitted.manifests, yaml: manifestsToYaml(emitted.manifests) });
+  }
+  if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
+  return { ok: true, diagnostics: sortDiagnostics(diagnostics), spec, plan, outputs };
+}
+
+function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {
+  if (step === undefined || spec.spec.entry.rules.some((r) => r.steps !== undefined)) return [];
+  return [
+    {
+      code: 'GL209',
+      severity: 'error',
+      path: ['spec', 'entry', 'rules'],
+      message: `Step ${step} was requested, but no entry rule has steps.`,
+      hint: 'omit the step, or give a rule `steps:`',
+    },
+  ];
+}
+
+function failed(diagnostics: Diagnostic[], spec?: ReleaseSpec, plan?: Plan): CompileResult {
+  return { ok: false, diagnostics: sortDiagnostics(diagnostics), ...(spec ? { spec } : {}), ...(plan ? { plan } : {}), outputs: [] };
+}

@@ -1,0 +1,37 @@
+/**
+ * DestinationRules: one per service × lane host that needs one. Istio merges DestinationRules of the same
+ * host, so a lane's subset is its own object: adding a lane creates an object, removing one deletes it, and
+ * the other lanes' objects are untouched. Every rule of a host carries the same traffic policy, so the merge
+ * (first policy wins) gives the same result whichever is first.
+ */
+import type { Plan } from '../../plan';
+import { objectMetadata, type Manifest } from '../manifest';
+import { trafficPolicy } from './traffic-policy';
+
+export const ISTIO_API = 'networking.istio.io/v1';
+
+export function destinationRules(plan: Plan): Manifest[] {
+  const out: Manifest[] = [];
+  for (const service of plan.services) {
+    // The entry's circuit breaker guards the first hop when that service has none of its own.
+    const policy =
+      trafficPolicy(service.resilience) ??
+      (service.name === plan.entry.service ? trafficPolicy(plan.entry.resilience) : undefined);
+    for (const lane of plan.lanes) {
+      if (!lane.runs.includes(service.name) || lane.kind === 'endpoints') continue;
+      const dest = service.resolution[lane.name]!;
+      if (dest.subset === undefined && policy === undefined) continue;
+      out.push({
+        apiVersion: ISTIO_API,
+        kind: 'DestinationRule',
+        metadata: objectMetadata(plan, `${service.name}-${lane.name}`, { service: service.name, lane: lane.name }),
+        spec: {
+          host: dest.host,
+          ...(policy ? { trafficPolicy: policy } : {}),
+          ...(dest.subset !== undefined ? { subsets: [{ name: dest.subset, labels: { ...lane.selector } }] } : {}),
+        },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+/**
+ * VirtualServices: one per service host for the mesh (lane routes, then the catch-all), and one for the
+ * gateway entry. Fallback chains were resolved by normalize; here they are only written down, with the
+ * fewest routes: lanes that share a destination share a route, and a lane that the catch-all already
+ * serves unchanged gets no route at all.
+ */
+import type { HeaderCondition, Plan, PlanRule, PlanService } from '../../plan';
+import type { StringMatch } from '../../spec/schema';
+import { objectMetadata, type Manifest } from '../manifest';
+import { ISTIO_API } from './destination-rules';
+import { destination, splitDestinations, laneHeaderOps, type HttpRouteDestination } from './destinations';
+import { routeResilience } from './traffic-policy';
+
+export interface HttpRoute {
+  name: string;
+  match?: Record<string, unknown>[];
+  route: HttpRouteDestination[];
+  [extra: string]: unknown;
+}
+
+export function virtualServices(plan: Plan): Manifest[] {
+  const out = plan.services.map((service) => meshVirtualService(plan, service));
+  if (plan.entry.gateway) out.push(gatewayVirtualService(plan));
+  return out;
+}
+
+function meshVirtualService(plan: Plan, service: PlanService): Manifest {
+  const isMeshEntry = plan.entry.gateway === undefined && plan.entry.service === service.name;
+  const resilience = routeResilience(service.resilience);
+  const tail: HttpRoute[] = isMeshEntry
+    ? entryRoutes(plan, service, false)
+    : [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
+  const routes = [...laneRoutes(plan, service, tail), ...tail];
+  return {
+    apiVersion: ISTIO_API,
+    kind: 'VirtualService',
+    metadata: objectMetadata(plan, service.name, { service: service.name }),
+    spec: { hosts: [service.host], http: routes },
+  };
+}
+
+function gatewayVirtualService(plan: Plan): Manifest {
+  const gateway = plan.entry.gateway!;
+  const service = plan.services.find((s) => s.name === plan.entry.service)!;
+  return {
+    apiVersion: ISTIO_API,
+    kind: 'VirtualService',
+    metadata: objectMetadata(plan, `${plan.release}-entry`, { service: service.name }),
+    spec: {
+      hosts: [...plan.entry.hosts],
+      gateways: [`${gateway.namespace}/${gateway.name}`],
+      http: entryRoutes(plan, service, true),
+    },
+  };
+}
+
+/** The canary split, or the baseline. The plain baseline keeps the request's lane header untouched. */
+function catchAll(plan: Plan, service: PlanService): HttpRouteDestination[] {
+  if (service.canary) return splitDestinations(plan, service, service.canary, false);
+  return [{ destination: destination(service.resolution[plan.baseline]!, service, false) }];
+}
+
+/** Entry rules in order (first match wins), ending in a catch-all; rules after a match-less one are unreachable. */
+function entryRoutes(plan: Plan, service: PlanService, atGateway: boolean): HttpRoute[] {
+  const resilience = routeResilience(plan.entry.resilience ?? (atGateway ? undefined : service.resilience));
+  const routes: HttpRoute[] = [];
+  for (const rule of plan.entry.rules) {
+    const match = ruleMatch(rule);
+    routes.push({
+      name: rule.name,
+      ...(match ? { match: [match] } : {}),
+      route: splitDestinations(plan, service, rule.split, atGateway),
+      ...resilience,
+    });
+    if (!match) return routes;
+  }
+  // Requests that match no rule: the baseline, and at the gateway without any lane header the client sent.
+  routes.push({
+    name: 'default',
+    route: [
+      {
+        destination: destination(service.resolution[plan.baseline]!, service, atGateway),
+        ...(atGateway ? laneHeaderOps(plan, plan.baseline) : {}),
+      },
+    ],
+    ...resilience,
+  });
+  return routes;
+}
+
+/**
+ * Routes for requests that carry a lane. A lane needs none when the routes after it would send it, as one
+ * destination, to the same place and keep its lane header.
+ */
+function laneRoutes(plan: Plan, service: PlanService, tail: readonly HttpRoute[]): HttpRoute[] {
+  const header = plan.laneHeader;
+  if (header === undefined) return [];
+  const only = tail.length === 1 && tail[0]!.match === undefined && tail[0]!.route.length === 1 ? tail[0]!.route[0]! : undefined;
+  const groups = new Map<string, { lane: string; lanes: string[] }>();
+  for (const lane of plan.lanes) {
+    const dest = service.resolution[lane.name]!;
+    if (only && sameTarget(only.destination, dest) && keepsLane(only, lane.name, plan, header)) continue;
+    const key = `${dest.host}|${dest.subset ?? ''}`;
+    const group = groups.get(key) ?? { lane: dest.lane, lanes: [] };
+    group.lanes.push(lane.name);
+    groups.set(key, group);
+  }
+  const resilience = routeResilience(service.resilience);
+  return [...groups.values()]
+    .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
+    .map((g) => ({
+      name: `lane-${g.lane}`,
+      match: g.lanes.map((l) => ({ headers: { [header]: { exact: l } } })),
+      route: [{ destination: destination(service.resolution[g.lane]!, service, false) }],
+      ...resilience,
+    }));
+}
+
+function sameTarget(a: HttpRouteDestination['destination'], b: { host: string; subset?: string }): boolean {
+  return a.host === b.host && a.subset === b.subset;
+}
+
+function keepsLane(d: HttpRouteDestination, lane: string, plan: Plan, header: string): boolean {
+  const ops = d.headers?.request;
+  if (!ops) return true;
+  if (ops.set?.[header] !== undefined) return ops.set[header] === lane;
+  return ops.remove?.includes(header) === true ? lane === plan.baseline : true;
+}
+
+function ruleMatch(rule: PlanRule): Record<string, unknown> | undefined {
+  if (rule.headers.length === 0 && rule.queryParams.length === 0) return undefined;
+  return {
+    ...(rule.headers.length > 0 ? { headers: conditionMap(rule.headers) } : {}),
+    ...(rule.queryParams.length > 0 ? { queryParams: conditionMap(rule.queryParams, true) } : {}),
+  };
+}
+
+/** Istio has no prefix match on query parameters: a prefix becomes the equivalent full-match regex. */
+function conditionMap(conditions: readonly HeaderCondition[], noPrefix = false): Record<string, StringMatch> {
+  return Object.fromEntries(
+    conditions.map(({ name, match }) => [
+      name,
+      noPrefix && match.prefix !== undefined ? { regex: `${escapeRegex(match.prefix)}.*` } : { ...match },
+    ]),
+  );
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}

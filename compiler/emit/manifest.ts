@@ -1,0 +1,57 @@
+/** What every emitter returns: Kubernetes objects plus the diagnostics of what a target could not express. */
+import type { Diagnostic } from '../diagnostics';
+import type { Plan } from '../plan';
+
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec: Record<string, unknown>;
+}
+
+export interface Emitted {
+  readonly manifests: Manifest[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export type Emitter = (plan: Plan) => Emitted;
+
+export const MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const RELEASE_LABEL = 'graylane.dev/release';
+export const SERVICE_LABEL = 'graylane.dev/service';
+export const LANE_LABEL = 'graylane.dev/lane';
+
+/** Labels every object carries: who manages it and which release owns it, plus optional service/lane. */
+export function objectMetadata(
+  plan: Plan,
+  name: string,
+  extra: { service?: string; lane?: string } = {},
+): Manifest['metadata'] {
+  return {
+    name,
+    namespace: plan.namespace,
+    labels: {
+      ...plan.labels,
+      [MANAGED_BY]: 'graylane',
+      [RELEASE_LABEL]: plan.release,
+      ...(extra.service !== undefined ? { [SERVICE_LABEL]: extra.service } : {}),
+      ...(extra.lane !== undefined ? { [LANE_LABEL]: extra.lane } : {}),
+    },
+  };
+}
+
+/** Stable object order: the order they can be applied in (hosts and subsets before routes), then name. */
+export function sortManifests(manifests: readonly Manifest[], kindOrder: readonly string[]): Manifest[] {
+  const rank = (m: Manifest) => {
+    const i = kindOrder.indexOf(m.kind);
+    return i === -1 ? kindOrder.length : i;
+  };
+  return [...manifests].sort(
+    (a, b) => rank(a) - rank(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
+  );
+}

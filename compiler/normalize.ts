@@ -1,0 +1,180 @@
+/**
+ * Phase 3, normalize: defaults filled in, shorthands expanded, the step chosen, and — once, for every
+ * service × lane — the destination decided. Tolerant of bad references (check reports them); emitters
+ * run only on a plan whose check found no errors.
+ */
+import type {
+  Destination,
+  HeaderCondition,
+  LaneKind,
+  Plan,
+  PlanLane,
+  PlanRule,
+  PlanService,
+  ServicePort,
+  WeightedLane,
+} from './plan';
+import type { EntryRule, Lane, ReleaseSpec, StringMatch, Weights } from './spec/schema';
+
+export const DEFAULT_NAMESPACE = 'default';
+export const ENDPOINT_HOST_SUFFIX = 'graylane.internal';
+
+export function normalize(spec: ReleaseSpec, step = 0): Plan {
+  const namespace = spec.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const serviceNames = Object.keys(spec.spec.services).sort();
+  const laneEntries = Object.entries(spec.spec.lanes).sort(([a], [b]) => compare(a, b));
+  const baseline = laneEntries.find(([, l]) => l.baseline === true)?.[0] ?? laneEntries[0]?.[0] ?? '';
+  const lanes = laneEntries.map(([name, lane]) => normalizeLane(name, lane, name === baseline, serviceNames));
+  const laneByName = new Map(lanes.map((l) => [l.name, l]));
+
+  const services: PlanService[] = serviceNames.map((name) => {
+    const s = spec.spec.services[name]!;
+    const host = s.host ?? `${name}.${namespace}.svc.cluster.local`;
+    const ports: ServicePort[] = s.ports
+      ? s.ports.map((p) => ({ number: p.number, name: p.name ?? `http-${p.number}`, protocol: p.protocol ?? 'HTTP' }))
+      : [{ number: s.port ?? 80, name: `http-${s.port ?? 80}`, protocol: 'HTTP' }];
+    const resolution: Record<string, Destination> = {};
+    for (const lane of lanes) {
+      const serving = resolveLane(lane, name, laneByName, baseline);
+      resolution[lane.name] = destinationOf(laneByName.get(serving)!, name, host, namespace);
+    }
+    const canaryWeights = spec.spec.canary?.[name];
+    const resilience = s.resilience ?? spec.spec.resilience;
+    return {
+      name,
+      host,
+      ports,
+      resolution,
+      ...(resilience ? { resilience } : {}),
+      ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
+    };
+  });
+
+  const gatewayRef = spec.spec.entry.gateway;
+  const gateway =
+    gatewayRef === undefined || gatewayRef === 'mesh'
+      ? undefined
+      : gatewayRef.includes('/')
+        ? { namespace: gatewayRef.split('/')[0]!, name: gatewayRef.split('/')[1]! }
+        : { namespace, name: gatewayRef };
+
+  return {
+    release: spec.metadata.name,
+    namespace,
+    labels: spec.metadata.labels ?? {},
+    targets: [...new Set(spec.spec.targets)],
+    step,
+    baseline,
+    lanes,
+    services,
+    ...(spec.spec.trafficLabel ? { laneHeader: spec.spec.trafficLabel.header.toLowerCase() } : {}),
+    // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
+    laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
+    entry: {
+      ...(gateway ? { gateway } : {}),
+      hosts: [...(spec.spec.entry.hosts ?? [])],
+      service: spec.spec.entry.service,
+      rules: spec.spec.entry.rules.map((r) => normalizeRule(r, step, baseline)),
+      ...(spec.spec.entry.resilience ? { resilience: spec.spec.entry.resilience } : {}),
+      entryPoints: [...(spec.spec.entry.traefik?.entryPoints ?? [])],
+    },
+  };
+}
+
+function normalizeLane(name: string, lane: Lane, baseline: boolean, services: readonly string[]): PlanLane {
+  const fallback = Array.isArray(lane.fallback) ? lane.fallback : (lane.fallback?.lanes ?? []);
+  const when = Array.isArray(lane.fallback) ? undefined : lane.fallback?.when;
+  const runs = baseline || lane.services === undefined ? services : [...new Set(lane.services)].sort();
+  return {
+    name,
+    baseline,
+    strict: lane.strict === true,
+    kind: laneKind(lane),
+    ...(lane.selector ? { selector: lane.selector } : {}),
+    ...(lane.namespace ? { namespace: lane.namespace } : {}),
+    ...(lane.serviceName ? { serviceName: lane.serviceName } : {}),
+    ...(lane.endpoints ? { endpoints: lane.endpoints } : {}),
+    ...(lane.host ? { host: lane.host } : {}),
+    runs,
+    fallback: lane.strict === true ? [] : fallback,
+    fallbackWhen: when && when.length > 0 ? [...new Set(when)].sort() : ['noinstances'],
+  };
+}
+
+function laneKind(lane: Lane): LaneKind {
+  if (lane.endpoints) return 'endpoints';
+  if (lane.namespace) return 'namespace';
+  if (lane.serviceName) return 'serviceName';
+  if (lane.selector) return 'selector';
+  return 'service';
+}
+
+/** The lane that serves `service` for requests of `lane`: itself, else its fallback list in order, else the baseline. */
+export function resolveLane(
+  lane: PlanLane,
+  service: string,
+  lanes: ReadonlyMap<string, PlanLane>,
+  baseline: string,
+): string {
+  if (lane.runs.includes(service)) return lane.name;
+  if (lane.strict) return baseline;
+  for (const candidate of lane.fallback) {
+    // The listed lanes' own fallbacks are not followed: the chain is exactly what this lane says.
+    if (lanes.get(candidate)?.runs.includes(service)) return candidate;
+  }
+  return baseline;
+}
+
+export function destinationOf(lane: PlanLane, service: string, serviceHost: string, namespace: string): Destination {
+  const serviceName = lane.serviceName ? fill(lane.serviceName, service, lane.name) : service;
+  const subset = lane.selector ? { subset: lane.name } : {};
+  switch (lane.kind) {
+    case 'endpoints':
+      return { lane: lane.name, kind: lane.kind, host: endpointHost(lane, service, namespace) };
+    case 'namespace':
+      return { lane: lane.name, kind: lane.kind, host: `${serviceName}.${lane.namespace}.svc.cluster.local`, ...subset };
+    case 'serviceName':
+      return { lane: lane.name, kind: lane.kind, host: `${serviceName}.${namespace}.svc.cluster.local`, ...subset };
+    default:
+      return { lane: lane.name, kind: lane.kind, host: serviceHost, ...subset };
+  }
+}
+
+/** An endpoint lane gets a host of its own, never a Kubernetes Service's host. */
+export function endpointHost(lane: PlanLane, service: string, namespace: string): string {
+  return lane.host ? fill(lane.host, service, lane.name) : `${service}.${lane.name}.${namespace}.${ENDPOINT_HOST_SUFFIX}`;
+}
+
+function fill(template: string, service: string, lane: string): string {
+  return template.replaceAll('{service}', service).replaceAll('{lane}', lane);
+}
+
+function normalizeRule(rule: EntryRule, step: number, baseline: string): PlanRule {
+  const weights: Weights | undefined = rule.lane
+    ? { [rule.lane]: 100 }
+    : (rule.weights ?? rule.steps?.[Math.min(step, rule.steps.length - 1)]);
+  return {
+    name: rule.name,
+    headers: conditions(rule.match?.headers, true),
+    queryParams: conditions(rule.match?.queryParams, false),
+    split: weights ? orderSplit(weights, baseline) : [],
+  };
+}
+
+function conditions(map: Record<string, StringMatch> | undefined, lowercase: boolean): HeaderCondition[] {
+  return Object.entries(map ?? {})
+    .map(([name, match]) => ({ name: lowercase ? name.toLowerCase() : name, match }))
+    .sort((a, b) => compare(a.name, b.name));
+}
+
+/** Baseline first, then lanes by name; zero shares dropped (they route nothing and only add references). */
+export function orderSplit(weights: Weights, baseline: string): WeightedLane[] {
+  return Object.entries(weights)
+    .filter(([, w]) => w !== 0)
+    .map(([lane, weight]) => ({ lane, weight }))
+    .sort((a, b) => (a.lane === baseline ? -1 : b.lane === baseline ? 1 : compare(a.lane, b.lane)));
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

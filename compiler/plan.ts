@@ -1,0 +1,106 @@
+/**
+ * The normalized plan: the one place where lane resolution, fallback and weights are decided.
+ * Every emitter reads it; none re-derives routing.
+ */
+import type { Resilience, StringMatch, Target } from './spec/schema';
+
+export interface ServicePort {
+  readonly number: number;
+  readonly name: string;
+  readonly protocol: 'HTTP' | 'HTTP2' | 'GRPC';
+}
+
+/** How a lane's copy of a service is reached. */
+export type LaneKind = 'service' | 'selector' | 'namespace' | 'serviceName' | 'endpoints';
+
+export interface PlanEndpoint {
+  readonly address: string;
+  readonly port?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface PlanLane {
+  readonly name: string;
+  readonly baseline: boolean;
+  readonly strict: boolean;
+  readonly kind: LaneKind;
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly namespace?: string;
+  readonly serviceName?: string;
+  readonly endpoints?: readonly PlanEndpoint[];
+  readonly host?: string;
+  /** Services this lane runs, sorted. */
+  readonly runs: readonly string[];
+  /** Lanes tried, in order, for services this lane does not run (the baseline comes after them). */
+  readonly fallback: readonly string[];
+  readonly fallbackWhen: readonly ('noinstances' | 'unavailable')[];
+}
+
+/** Where requests of one lane go for one service. */
+export interface Destination {
+  /** The lane whose copy serves the request (after fallback). */
+  readonly lane: string;
+  readonly host: string;
+  readonly subset?: string;
+  readonly kind: LaneKind;
+}
+
+export interface WeightedLane {
+  readonly lane: string;
+  readonly weight: number;
+}
+
+export interface PlanService {
+  readonly name: string;
+  readonly host: string;
+  readonly ports: readonly ServicePort[];
+  readonly resilience?: Resilience;
+  /** Lane name → destination, for every lane of the release. */
+  readonly resolution: Readonly<Record<string, Destination>>;
+  /** Split for requests that carry no lane; absent means all to the baseline. */
+  readonly canary?: readonly WeightedLane[];
+}
+
+export interface HeaderCondition {
+  readonly name: string;
+  readonly match: StringMatch;
+}
+
+export interface PlanRule {
+  readonly name: string;
+  readonly headers: readonly HeaderCondition[];
+  readonly queryParams: readonly HeaderCondition[];
+  /** Lanes and their shares for this rule at the selected step; a `lane` rule is one lane at 100. */
+  readonly split: readonly WeightedLane[];
+}
+
+export interface PlanGateway {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface PlanEntry {
+  /** undefined: callers are inside the mesh. */
+  readonly gateway?: PlanGateway;
+  readonly hosts: readonly string[];
+  readonly service: string;
+  readonly rules: readonly PlanRule[];
+  readonly resilience?: Resilience;
+  readonly entryPoints: readonly string[];
+}
+
+export interface Plan {
+  readonly release: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly targets: readonly Target[];
+  readonly step: number;
+  readonly baseline: string;
+  /** Lanes sorted by name. */
+  readonly lanes: readonly PlanLane[];
+  /** Services sorted by name. */
+  readonly services: readonly PlanService[];
+  readonly laneHeader?: string;
+  readonly laneHeaderTrusted: boolean;
+  readonly entry: PlanEntry;
+}

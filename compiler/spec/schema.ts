@@ -1,0 +1,191 @@
+/**
+ * The release spec `graylane.dev/v1alpha1` / `Release`: the single source of truth for its shape.
+ * Types are inferred from here and `schema/release.schema.json` is generated from here.
+ * Cross-field rules (references, sums, baselines) live in `compiler/check`, where they can name every problem.
+ */
+import { z } from 'zod';
+
+/** RFC 1123 label: lane, service and rule names become object and subset names. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Istio duration syntax (Go-style, as Istio's webhook accepts it). */
+export const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
+
+const name = z
+  .string()
+  .max(63)
+  .regex(DNS_LABEL, { message: 'must be a lowercase RFC 1123 label (a-z, 0-9, "-", 63 characters at most)' });
+
+const duration = z.string().regex(DURATION, { message: 'must be a duration such as "250ms", "5s" or "1m30s"' });
+
+const stringMatch = z
+  .strictObject({
+    exact: z.string().optional().describe('The value equals this string.'),
+    prefix: z.string().optional().describe('The value starts with this string.'),
+    regex: z.string().optional().describe('The whole value matches this RE2 regular expression.'),
+  })
+  .describe('Exactly one of exact, prefix or regex.');
+
+const match = z
+  .strictObject({
+    headers: z.record(z.string(), stringMatch).optional().describe('Request headers; all must match.'),
+    queryParams: z.record(z.string(), stringMatch).optional().describe('Query parameters; all must match.'),
+  })
+  .describe('Conditions of one rule; all of them must hold (AND).');
+
+const weights = z
+  .record(z.string(), z.number())
+  .describe('Lane name → percentage of requests; integers summing to 100.');
+
+const retries = z.strictObject({
+  attempts: z.number().int().min(0).describe('Retries after the first try (Istio counts retries).'),
+  perTryTimeout: duration.optional(),
+  retryOn: z.string().optional().describe('Envoy retry conditions, e.g. "5xx,connect-failure,reset".'),
+});
+
+const rateLimit = z.strictObject({
+  average: z.number().int().min(0).describe('Requests per period on average.'),
+  burst: z.number().int().min(1).optional().describe('Requests allowed above the average in a burst.'),
+  period: duration.optional().describe('Period of `average`; default 1s.'),
+});
+
+const circuitBreaker = z.strictObject({
+  expression: z.string().optional().describe('Traefik circuit-breaker expression, e.g. "NetworkErrorRatio() > 0.3".'),
+  consecutiveErrors: z.number().int().min(1).optional().describe('Istio outlier detection: 5xx errors before ejection.'),
+  interval: duration.optional().describe('Istio outlier detection: how often hosts are analysed.'),
+  baseEjectionTime: duration.optional().describe('Istio outlier detection: minimum ejection time.'),
+  maxEjectionPercent: z.number().int().min(0).max(100).optional(),
+  maxConnections: z.number().int().min(1).optional().describe('Istio connection pool: TCP connections per host.'),
+  maxPendingRequests: z.number().int().min(1).optional().describe('Istio connection pool: queued HTTP requests.'),
+});
+
+const resilience = z
+  .strictObject({
+    timeout: duration.optional().describe('Whole-request timeout.'),
+    retries: retries.optional(),
+    rateLimit: rateLimit.optional(),
+    circuitBreaker: circuitBreaker.optional(),
+  })
+  .describe('Timeouts, retries, rate limit and circuit breaker; each target emits what it supports.');
+
+const servicePort = z.strictObject({
+  number: z.number().int().min(1).max(65535),
+  name: z.string().optional().describe('Port name; default "http-<number>".'),
+  protocol: z.enum(['HTTP', 'HTTP2', 'GRPC']).optional(),
+});
+
+const service = z
+  .strictObject({
+    port: z.number().int().min(1).max(65535).optional().describe('The one port of the service.'),
+    ports: z.array(servicePort).min(1).optional().describe('Several ports; the first is the default.'),
+    host: z.string().optional().describe('Default: <name>.<namespace>.svc.cluster.local.'),
+    resilience: resilience.optional(),
+  })
+  .describe('A service of the release: `port` or `ports`.');
+
+const endpoint = z.strictObject({
+  address: z.string().describe('IP address (or DNS name) of the endpoint.'),
+  port: z.number().int().min(1).max(65535).optional().describe('Target port; default the service port.'),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+const fallbackWhen = z.enum(['noinstances', 'unavailable']);
+
+const fallback = z.union([
+  z.array(z.string()).describe('Lanes tried in order, then the baseline.'),
+  z.strictObject({
+    lanes: z.array(z.string()),
+    when: z
+      .array(fallbackWhen)
+      .optional()
+      .describe('noinstances (default): the lane has no copy of the service; unavailable: its copy is unhealthy (ASM only).'),
+  }),
+]);
+
+const lane = z
+  .strictObject({
+    baseline: z.boolean().optional().describe('Exactly one lane is the baseline; it runs every service.'),
+    selector: z.record(z.string(), z.string()).optional().describe('Pod labels of this lane (DestinationRule subset).'),
+    namespace: z.string().optional().describe('This lane runs its copies in another namespace.'),
+    serviceName: z.string().optional().describe('Service name of this lane\'s copy; "{service}" is replaced.'),
+    endpoints: z.array(endpoint).min(1).optional().describe('Fixed addresses back this lane (ServiceEntry).'),
+    host: z.string().optional().describe('Host of an endpoint lane; "{service}" is replaced.'),
+    services: z.array(z.string()).optional().describe('Services this lane runs; all if omitted.'),
+    fallback: fallback.optional(),
+    strict: z.boolean().optional().describe('Must run every service; never falls back.'),
+  })
+  .describe('A lane: a copy of some services, realised by pod labels, a namespace, a Service name or endpoints.');
+
+const valueSource = z.union([
+  z.strictObject({ header: z.string() }),
+  z.strictObject({ context: z.string() }),
+  z.strictObject({ localLabel: z.string() }),
+]);
+
+const trafficLabel = z
+  .strictObject({
+    header: z.string().describe('Header naming the request\'s lane on every hop; absent = baseline.'),
+    trusted: z.boolean().optional().describe('The entry may match on the lane header (callers are trusted).'),
+    valueFrom: z.array(valueSource).optional().describe('ASM label sources, first non-empty wins.'),
+    attachTo: z.array(z.string()).optional().describe('ASM: tracing contexts the label is attached to.'),
+    protocols: z.string().optional().describe('ASM: protocols the label applies to ("*" for all).'),
+  })
+  .describe('How a request carries its lane from hop to hop.');
+
+const rule = z
+  .strictObject({
+    name: name.describe('Stable name of the rule (route name).'),
+    match: match.optional(),
+    lane: z.string().optional().describe('Matching requests go to this lane.'),
+    weights: weights.optional(),
+    steps: z.array(weights).min(1).optional().describe('Progressive weights; the environment picks the step.'),
+  })
+  .describe('One entry rule: `lane`, `weights` or `steps`, optionally behind `match`. First match wins.');
+
+const entry = z
+  .strictObject({
+    gateway: z.string().optional().describe('"namespace/name" of the Istio Gateway, or "mesh" (default).'),
+    hosts: z.array(z.string()).optional().describe('Hosts the entry answers for (required with a gateway).'),
+    service: z.string().describe('First-hop service behind the entry.'),
+    rules: z.array(rule).min(1),
+    resilience: resilience.optional(),
+    traefik: z
+      .strictObject({ entryPoints: z.array(z.string()).optional() })
+      .optional()
+      .describe('Traefik settings of the entry.'),
+  })
+  .describe('Where traffic enters the release and how it is split among lanes.');
+
+export const TARGETS = ['istio', 'asm', 'traefik'] as const;
+
+export const releaseSchema = z
+  .strictObject({
+    apiVersion: z.literal('graylane.dev/v1alpha1'),
+    kind: z.literal('Release'),
+    metadata: z.strictObject({
+      name: name,
+      namespace: name.optional().describe('Namespace of the services and generated objects; default "default".'),
+      labels: z.record(z.string(), z.string()).optional(),
+    }),
+    spec: z.strictObject({
+      targets: z.array(z.enum(TARGETS)).min(1).describe('Targets to emit.'),
+      services: z.record(z.string(), service),
+      lanes: z.record(z.string(), lane),
+      trafficLabel: trafficLabel.optional(),
+      entry: entry,
+      canary: z
+        .record(z.string(), weights)
+        .optional()
+        .describe('Per-service weights for requests that carry no lane.'),
+      resilience: resilience.optional().describe('Defaults for every service.'),
+    }),
+  })
+  .describe('A graylane release: services, lanes and entry rules compiled to traffic configuration.');
+
+export type ReleaseSpec = z.infer<typeof releaseSchema>;
+export type Target = (typeof TARGETS)[number];
+export type Lane = z.infer<typeof lane>;
+export type Service = z.infer<typeof service>;
+export type EntryRule = z.infer<typeof rule>;
+export type StringMatch = z.infer<typeof stringMatch>;
+export type Resilience = z.infer<typeof resilience>;
+export type Weights = z.infer<typeof weights>;

@@ -1,0 +1,16 @@
+/** The emitter factory: one emitter per target behind one interface. */
+import { emitIstio } from './emit/istio';
+import type { Emitter } from './emit/manifest';
+import type { Target } from './spec/schema';
+
+const EMITTERS: Partial<Record<Target, Emitter>> = {
+  istio: emitIstio,
+};
+
+export function emitterFor(target: Target): Emitter | undefined {
+  return EMITTERS[target];
+}
+
+export function implementedTargets(): Target[] {
+  return Object.keys(EMITTERS) as Target[];
+}

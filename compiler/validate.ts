@@ -1,0 +1,158 @@
+/**
+ * Phase 2, validate: the zod schema decides the shape; this turns its issues into diagnostics that
+ * name the spec path, show the value and suggest the fix.
+ */
+import type { z } from 'zod';
+import type { Diagnostic, SpecPath } from './diagnostics';
+import { formatPath } from './diagnostics';
+import type { SourceLocator } from './parse';
+import { releaseSchema, type ReleaseSpec } from './spec/schema';
+import { suggestion } from './suggest';
+
+export interface Validated {
+  readonly spec?: ReleaseSpec;
+  readonly diagnostics: Diagnostic[];
+}
+
+type Issue = z.core.$ZodIssue;
+
+export function validateSpec(data: unknown, locator: SourceLocator, file?: string): Validated {
+  const result = releaseSchema.safeParse(data, { reportInput: true });
+  if (result.success) return { spec: result.data, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const issue of result.error.issues) collect(issue, [], diagnostics);
+  const located = diagnostics.map((d) => {
+    const position = locator.locate(d.path, d.code === 'GL101');
+    return { ...d, ...(file !== undefined ? { file } : {}), ...(position ? { position } : {}) };
+  });
+  return { diagnostics: dedupe(located) };
+}
+
+function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
+  const path: SpecPath = [...prefix, ...(issue.path as (string | number)[])];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = keysAt(releaseSchema, path);
+      for (const key of issue.keys) {
+        out.push({
+          code: 'GL101',
+          severity: 'error',
+          message: `Unknown key "${key}" in ${formatPath(path) || 'the document'}; the schema does not define it.`,
+          path: [...path, key],
+          hint: suggestion(key, allowed),
+        });
+      }
+      return;
+    }
+    case 'invalid_union': {
+      // Report the branch that came closest (fewest issues), so users see the fix and not every alternative.
+      const branches = issue.errors.filter((b) => b.length > 0);
+      if (branches.length === 0) break;
+      const best = [...branches].sort((a, b) => a.length - b.length)[0]!;
+      for (const inner of best) collect(inner, path, out);
+      return;
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const value = (issue as { input?: unknown }).input;
+      out.push({
+        code: 'GL104',
+        severity: 'error',
+        message: `${formatPath(path)} is ${show(value)}; allowed: ${allowed.map((v) => `"${v}"`).join(', ')}.`,
+        path,
+        hint: typeof value === 'string' ? suggestion(value, allowed) : `use one of the allowed values`,
+      });
+      return;
+    }
+    case 'invalid_type': {
+      const value = (issue as { input?: unknown }).input;
+      out.push({
+        code: value === undefined ? 'GL103' : 'GL102',
+        severity: 'error',
+        message:
+          value === undefined
+            ? `${formatPath(path)} is required (${issue.expected}).`
+            : `${formatPath(path)} is ${show(value)}, but it must be ${article(issue.expected)}.`,
+        path,
+        hint: value === undefined ? `add ${lastKey(path)}` : `write ${article(issue.expected)} here`,
+      });
+      return;
+    }
+    default:
+      break;
+  }
+  const value = (issue as { input?: unknown }).input;
+  out.push({
+    code: 'GL102',
+    severity: 'error',
+    message: `${formatPath(path)} is ${show(value)}, but it ${issue.message.replace(/^Invalid input: /, '').replace(/^(?!must)/, 'must be valid: ')}.`,
+    path,
+    hint: 'see schema/release.schema.json for the allowed values',
+  });
+}
+
+/** Keys the schema allows at a path (for "did you mean"). */
+function keysAt(schema: z.ZodType, path: SpecPath): string[] {
+  let current: unknown = schema;
+  for (const part of path) current = child(unwrap(current), part);
+  const def = unwrap(current) as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; options?: unknown[] } } };
+  const d = def?._zod?.def;
+  if (d?.type === 'object' && d.shape) return Object.keys(d.shape);
+  if (d?.type === 'union' && d.options) return d.options.flatMap((o) => keysAt(o as z.ZodType, []));
+  return [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { _zod?: { def?: { type?: string; innerType?: unknown } } } | undefined;
+  while (s?._zod?.def && ['optional', 'default', 'nullable', 'readonly'].includes(s._zod.def.type ?? '')) {
+    s = s._zod.def.innerType as typeof s;
+  }
+  return s;
+}
+
+function child(schema: unknown, part: string | number): unknown {
+  const d = (schema as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+  if (!d) return undefined;
+  switch (d.type) {
+    case 'object':
+      return (d.shape as Record<string, unknown>)[String(part)];
+    case 'record':
+      return d.valueType;
+    case 'array':
+      return d.element;
+    case 'union': {
+      // Prefer the branch that has this child (object branch for a key, array branch for an index).
+      for (const option of d.options as unknown[]) {
+        const c = child(unwrap(option), part);
+        if (c !== undefined) return c;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value);
+  return text !== undefined && text.length > 60 ? `${text.slice(0, 57)}...` : String(text);
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function lastKey(path: SpecPath): string {
+  return `"${String(path[path.length - 1] ?? 'the field')}"`;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${formatPath(d.path)}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
