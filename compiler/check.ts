@@ -124,7 +124,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   if (baselineLane && baselineLane.kind === 'service') {
     const sharing = plan.lanes.filter((l) => l.kind === 'selector');
     if (sharing.length > 0)
-      report('GL212', 'warning', ['spec', 'lanes', baselineLane.name], `Baseline lane "${baselineLane.name}" has no selector, but lane${sharing.length > 1 ? 's' : ''} ${sharing.map((l) => `"${l.name}"`).join(', ')} select pods behind the same Services; baseline traffic would reach their pods too.`, `give "${baselineLane.name}" a selector such as { version: v1 }`);
+      report('GL212', 'warning', ['spec', 'lanes', baselineLane.name], `Baseline lane "${baselineLane.name}" has no selector, but ${sharing.length > 1 ? 'lanes' : 'lane'} ${sharing.map((l) => `"${l.name}"`).join(', ')} ${sharing.length > 1 ? 'select' : 'selects'} pods behind the same Services; baseline traffic would reach their pods too.`, `give "${baselineLane.name}" a selector such as { version: v1 }`);
   }
 
   // Entry.

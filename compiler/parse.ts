@@ -31,7 +31,7 @@ export function parseSpecText(text: string, file?: string): ParsedSource {
       code: duplicate ? 'GL110' : 'GL100',
       severity: 'error',
       message: duplicate
-        ? `A key appears twice in the same mapping; YAML keeps only one, so the other would be silently lost.`
+        ? `The key "${keyAt(text, e.pos[0])}" appears twice in the same mapping; YAML would keep only one of them.`
         : `The file is not valid YAML: ${firstLine(e.message)}.`,
       path: [],
       hint: duplicate ? 'remove or rename one of the two keys' : 'fix the YAML syntax at this position',
@@ -63,6 +63,10 @@ export function parseSpecText(text: string, file?: string): ParsedSource {
   };
   if (diagnostics.length > 0) return { data: undefined, locator, diagnostics };
   return { data: doc.toJS({ maxAliasCount: 100 }), locator, diagnostics };
+}
+
+function keyAt(text: string, offset: number): string {
+  return (/^["']?([^"':\n]*)/.exec(text.slice(offset))?.[1] ?? '').trim();
 }
 
 function isNodeWithRange(n: unknown): n is Node {

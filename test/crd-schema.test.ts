@@ -1,0 +1,69 @@
+/** Every emitted object is one the API server accepts: upstream CRD schema, unknown fields, CEL rules. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { implementedTargets } from '../compiler';
+import { compileExample, exampleFiles, manifestsOf, readExample } from './support/examples';
+import { CRD_DIR, istioCrds } from './support/istio-crds';
+import { parse } from 'yaml';
+
+describe('the CRD validator agrees with Istio\'s own validation fixtures', () => {
+  for (const file of ['destinationrule', 'serviceentry', 'envoyfilter']) {
+    for (const expectation of ['valid', 'invalid'] as const) {
+      let text = readFileSync(join(CRD_DIR, 'istio-validation-fixtures', `${file}-${expectation}.yaml`), 'utf8');
+      // Go's YAML reads `001:db8::` in a flow list as a string; the YAML 1.2 parser reads a key. Quote it.
+      text = text.replace('[1.2.3.4, 001:db8::]', '["1.2.3.4", "001:db8::"]');
+      const docs = parseAllDocuments(text)
+        .map((d) => d.toJS() as Record<string, unknown> | null)
+        .filter((d): d is Record<string, unknown> => d !== null);
+      for (const doc of docs) {
+        const { _err: expectedError, ...object } = doc;
+        const name = (object.metadata as { name: string }).name;
+        it(`${file} "${name}" is ${expectation}${expectedError ? ` (${String(expectedError)})` : ''}`, () => {
+          const problems = istioCrds().validate(object);
+          if (expectation === 'valid') assert.deepEqual(problems, []);
+          else assert.ok(problems.length > 0, `expected a problem like "${String(expectedError)}"`);
+        });
+      }
+    }
+  }
+
+  it('rejects an unknown field', () => {
+    const problems = istioCrds().validate({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'x', namespace: 'y' },
+      spec: { hosts: ['a'], http: [{ route: [{ destination: { host: 'a', subnet: 'v1' } }] }] },
+    });
+    assert.deepEqual(problems, ['/spec/http/0/route/0/destination: must NOT have additional properties (unknown field "subnet")']);
+  });
+
+  it('applies the CEL rules (a 0s timeout is rejected)', () => {
+    const problems = istioCrds().validate({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'x', namespace: 'y' },
+      spec: { hosts: ['a'], http: [{ timeout: '0s', route: [{ destination: { host: 'a' } }] }] },
+    });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^\/spec\/http\/0\/timeout: /);
+  });
+});
+
+describe('every emitted object validates against the upstream CRDs', () => {
+  for (const file of exampleFiles()) {
+    const spec = parse(readExample(file)) as { spec: { targets: string[]; entry: { rules: { steps?: unknown[] }[] } } };
+    const steps = Math.max(1, ...spec.spec.entry.rules.map((r) => r.steps?.length ?? 0));
+    for (const target of spec.spec.targets.filter((t) => implementedTargets().includes(t as never))) {
+      for (let step = 0; step < steps; step++) {
+        it(`${file} → ${target}${steps > 1 ? ` at step ${step}` : ''}`, () => {
+          const manifests = manifestsOf(compileExample(file, steps > 1 ? { step } : {}), target);
+          assert.ok(manifests.length > 0);
+          for (const m of manifests) assert.deepEqual(istioCrds().validate(m), [], `${m.kind} ${m.metadata.name}`);
+        });
+      }
+    }
+  }
+});
