@@ -86,11 +86,15 @@ function report(result: CompileResult, io: CliIo): boolean {
 }
 
 export function summary(spec: string, result: CompileResult): string {
-  const counts = result.outputs.map((o) => `${o.target}: ${o.manifests.length} objects`).join(', ') || 'no implemented target';
+  const counts = result.outputs.map((o) => `${o.target}: ${plural(o.manifests.length, 'object')}`).join(', ') || 'no implemented target';
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
   const plan = result.plan;
-  const shape = plan ? `${plan.services.length} services × ${plan.lanes.length} lanes` : '';
-  return `${spec}: ${shape}; ${counts}${warnings > 0 ? `; ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}`;
+  const shape = plan ? `${plural(plan.services.length, 'service')} × ${plural(plan.lanes.length, 'lane')}` : '';
+  return `${spec}: ${shape}; ${counts}${warnings > 0 ? `; ${plural(warnings, 'warning')}` : ''}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 if (require.main === module) {
