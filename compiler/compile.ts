@@ -40,6 +40,15 @@ export interface CompileResult {
 
 /** Compiles a release spec given as YAML text or as an object (a parsed spec, e.g. from TypeScript). */
 export function compile(source: string | unknown, options: CompileOptions = {}): CompileResult {
+  const result = compileManifests(source, options);
+  return { ...result, outputs: result.outputs.map((o) => ({ ...o, yaml: manifestsToYaml(o.manifests) })) };
+}
+
+/** Every phase but the last: manifests without their YAML text (what `npm run bench` times on its own). */
+export function compileManifests(
+  source: string | unknown,
+  options: CompileOptions = {},
+): Omit<CompileResult, 'outputs'> & { outputs: Omit<TargetOutput, 'yaml'>[] } {
   const { file } = options;
   let data: unknown = source;
   let locator: SourceLocator = noLocator;
@@ -64,7 +73,7 @@ export function compile(source: string | unknown, options: CompileOptions = {}):
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
 
-  const outputs: TargetOutput[] = [];
+  const outputs: Omit<TargetOutput, 'yaml'>[] = [];
   for (const target of options.targets ?? plan.targets) {
     const emit = emitterFor(target);
     if (!emit) {
@@ -73,7 +82,7 @@ export function compile(source: string | unknown, options: CompileOptions = {}):
     }
     const emitted = emit(plan);
     diagnostics.push(...emitted.diagnostics.map(place));
-    outputs.push({ target, manifests: emitted.manifests, yaml: manifestsToYaml(emitted.manifests) });
+    outputs.push({ target, manifests: emitted.manifests });
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
   return { ok: true, diagnostics: sortDiagnostics(diagnostics), spec, plan, outputs };

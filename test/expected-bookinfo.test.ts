@@ -52,7 +52,7 @@ describe('bookinfo-lanes through the gateway', () => {
   }
 
   it('never forwards the client\'s own x-lane value on any route', () => {
-    for (const headers of [{ location: 'shenzhen' }, { 'x-dev-lane': 'dev-x' }, {}]) {
+    for (const headers of [{ location: 'shenzhen' }, { 'x-dev-lane': 'dev-x' }, {}] as Record<string, string>[]) {
       const hop = edge({ ...headers, 'x-lane': 'spoofed' });
       for (const d of hop.destinations) assert.notEqual(d.headers['x-lane'], 'spoofed');
     }

@@ -40,7 +40,7 @@ describe('flip-flop at step 4 ({ flip: 100 })', () => {
   const objects = manifestsOf(compileExample('flip-flop.release.yaml', { step: 4 }));
   for (const service of ['search-api', 'search-ranker', 'search-index']) {
     it(`sends every request for ${service} to flip`, () => {
-      const headers = service === 'search-api' ? {} : { 'x-search-side': 'flip' };
+      const headers: Record<string, string> = service === 'search-api' ? {} : { 'x-search-side': 'flip' };
       const hop = simulateIstio(objects, { gateway: 'mesh', host: flop(service), headers });
       assert.deepEqual(hop.destinations.map((d) => [d.weight, d.host]), [[100, flip(service)]]);
     });

@@ -81,7 +81,7 @@ describe('properties of generated specs', () => {
             const serving = expectedServingLane(spec, lane, service);
             sameAs(hop.destinations[0]!, realisation(spec, serving, service));
             // The lane is kept: its name, or for the baseline possibly no header at all (absent = baseline).
-            const carried = hop.destinations[0]!.headers[header!];
+            const carried: string | undefined = hop.destinations[0]!.headers[header!];
             if (!(lane === 'base' && carried === undefined)) assert.equal(carried, lane, 'the lane header is carried unchanged');
           }
         }
