@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { compile, formatDiagnostic, type Manifest, type ReleaseSpec } from '../compiler';
 import { simulateIstio, subsetsOf, type SimulatedDestination } from '../compiler/simulate/istio';
+import { istioSemanticProblems } from '../compiler/rules/istio-semantics';
 import { istioCrds } from './support/istio-crds';
 import { expectedServingLane, specArbitrary } from './support/spec-arbitrary';
 
@@ -39,10 +40,13 @@ const withStep = specArbitrary.chain((spec) => {
 });
 
 describe('properties of generated specs', () => {
-  it('every generated spec compiles, and every object validates against the upstream CRDs', () => {
+  it('every generated spec compiles, and every object passes the upstream CRDs and Istio\'s semantic rules', () => {
     fc.assert(
       fc.property(withStep, ([spec, step]) => {
-        for (const m of compiled(spec, step)) assert.deepEqual(istioCrds().validate(m), [], `${m.kind} ${m.metadata.name}`);
+        for (const m of compiled(spec, step)) {
+          assert.deepEqual(istioCrds().validate(m), [], `${m.kind} ${m.metadata.name}`);
+          assert.deepEqual(istioSemanticProblems(m), [], `${m.kind} ${m.metadata.name}`);
+        }
       }),
       { numRuns: RUNS },
     );

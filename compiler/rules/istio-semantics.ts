@@ -1,0 +1,160 @@
+/**
+ * Istio's semantic validation (the checks of its validating webhook, pkg/config/validation) that the CRD
+ * schema and its CEL rules do not state. Pure predicates over any object, graylane's or hand-written:
+ * the tests run them on every emitted object, and the policy pack can share them.
+ */
+import { durationMillis, isIPv4, isIPv6, labelKeyProblem, labelValueProblem, re2Problem, RETRY_ON_TOKENS } from '../kubernetes-syntax';
+import { DNS_LABEL } from '../spec/schema';
+
+export interface IstioObject {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly spec?: unknown;
+}
+
+type StringMatch = { exact?: string; prefix?: string; regex?: string };
+type Ops = { set?: Record<string, string>; add?: Record<string, string>; remove?: string[] };
+
+/** Every problem as "<path>: <full sentence>", empty when Istio would accept the object. */
+export function istioSemanticProblems(object: IstioObject): string[] {
+  switch (object.kind) {
+    case 'VirtualService':
+      return virtualServiceProblems(object.spec as VirtualServiceSpec);
+    case 'DestinationRule':
+      return destinationRuleProblems(object.spec as DestinationRuleSpec);
+    case 'ServiceEntry':
+      return serviceEntryProblems(object.spec as ServiceEntrySpec);
+    default:
+      return [];
+  }
+}
+
+interface VirtualServiceSpec {
+  hosts?: string[];
+  gateways?: string[];
+  http?: {
+    match?: { headers?: Record<string, StringMatch>; queryParams?: Record<string, StringMatch>; uri?: StringMatch }[];
+    route?: { destination?: { host?: string; subset?: string }; weight?: number; headers?: { request?: Ops } }[];
+    redirect?: unknown;
+    directResponse?: unknown;
+    headers?: { request?: Ops };
+    timeout?: string;
+    retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
+  }[];
+}
+
+function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] {
+  const out: string[] = [];
+  if (!spec?.hosts || spec.hosts.length === 0) out.push('spec.hosts: a VirtualService must name at least one host.');
+  (spec?.gateways ?? []).forEach((g, i) => {
+    if (g !== 'mesh' && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(g))
+      out.push(`spec.gateways[${i}]: "${g}" is not a gateway reference ("namespace/name", "name" or "mesh").`);
+  });
+  (spec?.http ?? []).forEach((route, r) => {
+    const at = `spec.http[${r}]`;
+    if ((route.route?.length ?? 0) === 0 && route.redirect === undefined && route.directResponse === undefined)
+      out.push(`${at}: an HTTP route needs a route, a redirect or a direct response.`);
+    (route.match ?? []).forEach((m, i) => {
+      for (const [kind, map] of [['headers', m.headers], ['queryParams', m.queryParams]] as const) {
+        for (const [name, sm] of Object.entries(map ?? {})) {
+          if (name === '') out.push(`${at}.match[${i}].${kind}: a ${kind === 'headers' ? 'header' : 'query parameter'} name cannot be empty.`);
+          out.push(...regexProblems(`${at}.match[${i}].${kind}.${name}`, sm));
+        }
+      }
+      out.push(...regexProblems(`${at}.match[${i}].uri`, m.uri));
+    });
+    const routes = route.route ?? [];
+    routes.forEach((d, i) => {
+      const dat = `${at}.route[${i}]`;
+      if (!d.destination?.host) out.push(`${dat}.destination.host: a destination must name a host.`);
+      if (d.destination?.subset !== undefined && !isDnsLabel(d.destination.subset))
+        out.push(`${dat}.destination.subset: "${d.destination.subset}" is not a valid subset name (an RFC 1123 label).`);
+      if (d.weight !== undefined && (d.weight < 0 || !Number.isInteger(d.weight))) out.push(`${dat}.weight: ${d.weight} must be a whole number ≥ 0.`);
+      out.push(...headerOpProblems(`${dat}.headers.request`, d.headers?.request));
+    });
+    if (routes.length > 1) {
+      const sum = routes.reduce((a, d) => a + (d.weight ?? 0), 0);
+      if (sum !== 100) out.push(`${at}.route: the weights of the destinations sum to ${sum}, not 100.`);
+    }
+    out.push(...headerOpProblems(`${at}.headers.request`, route.headers?.request));
+    out.push(...durationProblems(`${at}.timeout`, route.timeout));
+    out.push(...durationProblems(`${at}.retries.perTryTimeout`, route.retries?.perTryTimeout));
+    if (route.retries?.retryOn !== undefined) {
+      for (const token of route.retries.retryOn.split(',').map((t) => t.trim())) {
+        if (!(RETRY_ON_TOKENS as readonly string[]).includes(token) && !/^[1-5]\d\d$/.test(token))
+          out.push(`${at}.retries.retryOn: "${token}" is not a retry condition Envoy knows.`);
+      }
+    }
+  });
+  return out;
+}
+
+interface DestinationRuleSpec {
+  host?: string;
+  subsets?: { name?: string; labels?: Record<string, string> }[];
+}
+
+function destinationRuleProblems(spec: DestinationRuleSpec | undefined): string[] {
+  const out: string[] = [];
+  if (!spec?.host) out.push('spec.host: a DestinationRule must name a host.');
+  const seen = new Set<string>();
+  (spec?.subsets ?? []).forEach((s, i) => {
+    if (!s.name || !isDnsLabel(s.name)) out.push(`spec.subsets[${i}].name: "${s.name ?? ''}" is not a valid subset name (an RFC 1123 label).`);
+    else if (seen.has(s.name)) out.push(`spec.subsets[${i}].name: subset "${s.name}" is defined twice.`);
+    if (s.name) seen.add(s.name);
+    for (const [k, v] of Object.entries(s.labels ?? {})) {
+      const problem = labelKeyProblem(k) ?? labelValueProblem(v);
+      if (problem) out.push(`spec.subsets[${i}].labels.${k}: ${problem}.`);
+    }
+  });
+  return out;
+}
+
+interface ServiceEntrySpec {
+  hosts?: string[];
+  resolution?: string;
+  ports?: { number?: number; name?: string }[];
+  endpoints?: { address?: string }[];
+}
+
+function serviceEntryProblems(spec: ServiceEntrySpec | undefined): string[] {
+  const out: string[] = [];
+  (spec?.hosts ?? []).forEach((h, i) => {
+    if (h === '*') out.push(`spec.hosts[${i}]: a ServiceEntry host cannot be "*".`);
+  });
+  if (spec?.resolution === 'STATIC') {
+    (spec.endpoints ?? []).forEach((e, i) => {
+      const address = e.address ?? '';
+      if (!isIPv4(address) && !isIPv6(address) && !address.startsWith('unix://'))
+        out.push(`spec.endpoints[${i}].address: "${address}" must be an IP address (or unix socket) with resolution STATIC.`);
+    });
+  }
+  return out;
+}
+
+function regexProblems(at: string, match: StringMatch | undefined): string[] {
+  if (match?.regex === undefined) return [];
+  const problem = re2Problem(match.regex);
+  return problem ? [`${at}.regex: ${JSON.stringify(match.regex)} is not a valid RE2 regex: ${problem}.`] : [];
+}
+
+function headerOpProblems(at: string, ops: Ops | undefined): string[] {
+  const out: string[] = [];
+  for (const name of [...Object.keys(ops?.set ?? {}), ...Object.keys(ops?.add ?? {})]) {
+    if (name === '') out.push(`${at}: a header name cannot be empty.`);
+    else if (name.startsWith(':') && name !== ':authority') out.push(`${at}: header "${name}" cannot be set (":" pseudo-headers are Envoy's).`);
+  }
+  for (const name of ops?.remove ?? []) {
+    if (name === '' || name.startsWith(':') || name.toLowerCase() === 'host') out.push(`${at}.remove: header "${name}" cannot be removed.`);
+  }
+  return out;
+}
+
+function durationProblems(at: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return durationMillis(value) < 1 ? [`${at}: duration "${value}" must be at least 1ms.`] : [];
+}
+
+function isDnsLabel(name: string): boolean {
+  return name.length <= 63 && DNS_LABEL.test(name);
+}
