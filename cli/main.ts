@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { formatDiagnostic, TARGETS, type CompileResult, type Target } from '../compiler';
+import { formatDiagnostic, TARGETS, type CompileOptions, type CompileResult, type Target } from '../compiler';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, processIo, UsageError, type CliIo } from './io';
 import { writeOutputDir } from './output-dir';
 import { compileFile } from './spec-file';
@@ -41,10 +41,11 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .argument('<spec>', 'release spec file (YAML)')
     .addOption(targetOption())
     .option('--step <n>', 'progressive step to render (0-based; default: the first)', parseStep)
+    .option('-n, --namespace <ns>', 'namespace of the services and objects (overrides metadata.namespace)')
     .option('-o, --out <dir>', 'output directory, replaced as a whole; "-" for stdout (the default)')
     .exitOverride()
-    .action((spec: string, opts: { target?: Target[]; step?: number; out?: string }) => {
-      const result = compileFile(spec, io.cwd, { ...(opts.step !== undefined ? { step: opts.step } : {}), ...(opts.target ? { targets: opts.target } : {}) });
+    .action((spec: string, opts: CompileFlags & { out?: string }) => {
+      const result = compileFile(spec, io.cwd, compileOptions(opts));
       if (!report(result, io)) return setStatus(EXIT_BAD_INPUT);
       if (opts.out === undefined || opts.out === '-') {
         io.stdout(result.outputs.map((o) => o.yaml).join(''));
@@ -60,14 +61,29 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .argument('<spec>', 'release spec file (YAML)')
     .addOption(targetOption())
     .option('--step <n>', 'progressive step to check (0-based)', parseStep)
+    .option('-n, --namespace <ns>', 'namespace of the services and objects (overrides metadata.namespace)')
     .exitOverride()
-    .action((spec: string, opts: { target?: Target[]; step?: number }) => {
-      const result = compileFile(spec, io.cwd, { ...(opts.step !== undefined ? { step: opts.step } : {}), ...(opts.target ? { targets: opts.target } : {}) });
+    .action((spec: string, opts: CompileFlags) => {
+      const result = compileFile(spec, io.cwd, compileOptions(opts));
       if (!report(result, io)) return setStatus(EXIT_BAD_INPUT);
       io.stdout(`${summary(spec, result)}\n`);
     });
 
   return program;
+}
+
+interface CompileFlags {
+  target?: Target[];
+  step?: number;
+  namespace?: string;
+}
+
+function compileOptions(opts: CompileFlags): Omit<CompileOptions, 'file'> {
+  return {
+    ...(opts.step !== undefined ? { step: opts.step } : {}),
+    ...(opts.target ? { targets: opts.target } : {}),
+    ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+  };
 }
 
 function targetOption(): Option {

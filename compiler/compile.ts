@@ -20,6 +20,8 @@ export interface CompileOptions {
   readonly step?: number;
   /** Targets to emit; default: the spec's own `targets`. */
   readonly targets?: readonly Target[];
+  /** Namespace of the services and generated objects, overriding `metadata.namespace` (one spec, many environments). */
+  readonly namespace?: string;
 }
 
 export interface TargetOutput {
@@ -56,6 +58,10 @@ export function compileManifests(
     const parsed = parseSpecText(source, file);
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     ({ data, locator } = parsed);
+  }
+  if (options.namespace !== undefined && typeof data === 'object' && data !== null) {
+    const d = data as { metadata?: Record<string, unknown> };
+    data = { ...d, metadata: { ...(d.metadata ?? {}), namespace: options.namespace } };
   }
   const validated = validateSpec(data, locator, file);
   if (!validated.spec) return failed(validated.diagnostics);

@@ -1,7 +1,7 @@
 /** graylane/compiler: the pure compiler. No `@pulumi/*` import, no I/O. */
-export { compile, type CompileOptions, type CompileResult, type TargetOutput } from './compile';
+export { compile, compileManifests, type CompileOptions, type CompileResult, type TargetOutput } from './compile';
 export { CompileError, formatDiagnostic, formatPath, hasErrors, type Diagnostic, type Severity } from './diagnostics';
-export type { Manifest } from './emit/manifest';
+export { applyPhase, type Manifest } from './emit/manifest';
 export type { Plan } from './plan';
 export { manifestFileName, manifestToYaml, manifestsToYaml } from './serialize';
 export { releaseSchema, TARGETS, type ReleaseSpec, type Target } from './spec/schema';

@@ -45,6 +45,17 @@ export function objectMetadata(
   };
 }
 
+/**
+ * Make-before-break: objects of phase 0 (hosts and subsets) are applied before the routes of phase 1 that
+ * name them, and routes stop naming an object before it is deleted. Shells (Pulumi components, CI jobs)
+ * order their work by this.
+ */
+export function applyPhase(manifest: Pick<Manifest, 'kind'>): 0 | 1 {
+  return ROUTE_KINDS.has(manifest.kind) ? 1 : 0;
+}
+
+const ROUTE_KINDS = new Set(['VirtualService', 'IngressRoute']);
+
 /** Stable object order: the order they can be applied in (hosts and subsets before routes), then name. */
 export function sortManifests(manifests: readonly Manifest[], kindOrder: readonly string[]): Manifest[] {
   const rank = (m: Manifest) => {

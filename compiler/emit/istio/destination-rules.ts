@@ -6,9 +6,15 @@
  */
 import type { Plan } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
+import { laneObjectName } from '../object-names';
 import { trafficPolicy } from './traffic-policy';
 
 export const ISTIO_API = 'networking.istio.io/v1';
+
+/** The host a service has when the spec does not set one: names on it need no host hash. */
+export function defaultHost(plan: Plan, service: string): string {
+  return `${service}.${plan.namespace}.svc.cluster.local`;
+}
 
 export function destinationRules(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
@@ -24,7 +30,12 @@ export function destinationRules(plan: Plan): Manifest[] {
       out.push({
         apiVersion: ISTIO_API,
         kind: 'DestinationRule',
-        metadata: objectMetadata(plan, `${service.name}-${lane.name}`, { service: service.name, lane: lane.name }),
+        // A rule without a subset has a name of its own, so gaining or losing the subset is never an in-place edit.
+        metadata: objectMetadata(
+          plan,
+          `${laneObjectName(service.name, lane.name, dest.host, defaultHost(plan, service.name))}${dest.subset === undefined ? '-policy' : ''}`,
+          { service: service.name, lane: lane.name },
+        ),
         spec: {
           host: dest.host,
           ...(policy ? { trafficPolicy: policy } : {}),

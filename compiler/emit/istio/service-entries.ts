@@ -1,6 +1,8 @@
 /** ServiceEntries for endpoint lanes: fixed addresses on a host of their own (never a Kubernetes Service's). */
 import type { Plan } from '../../plan';
 import { LANE_LABEL, objectMetadata, type Manifest } from '../manifest';
+import { laneObjectName } from '../object-names';
+import { ENDPOINT_HOST_SUFFIX } from '../../normalize';
 import { ISTIO_API } from './destination-rules';
 
 export function serviceEntries(plan: Plan): Manifest[] {
@@ -8,12 +10,14 @@ export function serviceEntries(plan: Plan): Manifest[] {
   for (const service of plan.services) {
     for (const lane of plan.lanes) {
       if (lane.kind !== 'endpoints' || !lane.runs.includes(service.name)) continue;
+      const host = service.resolution[lane.name]!.host;
+      const defaultHost = `${service.name}.${lane.name}.${plan.namespace}.${ENDPOINT_HOST_SUFFIX}`;
       out.push({
         apiVersion: ISTIO_API,
         kind: 'ServiceEntry',
-        metadata: objectMetadata(plan, `${service.name}-${lane.name}`, { service: service.name, lane: lane.name }),
+        metadata: objectMetadata(plan, laneObjectName(service.name, lane.name, host, defaultHost), { service: service.name, lane: lane.name }),
         spec: {
-          hosts: [service.resolution[lane.name]!.host],
+          hosts: [host],
           location: 'MESH_INTERNAL',
           resolution: 'STATIC',
           ports: service.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
