@@ -6,3 +6,4 @@ export type { Plan } from './plan';
 export { manifestFileName, manifestToYaml, manifestsToYaml } from './serialize';
 export { releaseSchema, TARGETS, type ReleaseSpec, type Target } from './spec/schema';
 export { implementedTargets } from './targets';
+export { routingSummary, type RoutedShare, type RoutingSummary } from './summary';

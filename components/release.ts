@@ -1,0 +1,157 @@
+/**
+ * `graylane:index:Release`: a release spec, compiled by the same compiler as `graylane render`, registered as
+ * Kubernetes custom resources. A thin shell: it decides nothing about routing.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'node:fs';
+import {
+  applyPhase,
+  compile,
+  formatDiagnostic,
+  routingSummary,
+  type Manifest,
+  type ReleaseSpec,
+  type RoutingSummary,
+  type Target,
+} from '../compiler';
+
+/** How long routes wait after the hosts and subsets they name were applied. */
+export interface SettleArgs {
+  /**
+   * Wait until Istio reports each DestinationRule and ServiceEntry `Reconciled` (needs Istio's config
+   * distribution tracking, `PILOT_ENABLE_STATUS`), via the `pulumi.com/waitFor` annotation.
+   * @default false
+   */
+  waitForReconciled?: boolean;
+  /**
+   * Seconds to wait after the hosts and subsets were applied and before any route changes, so proxies receive
+   * the new subsets first. Skipped during previews.
+   * @default 0
+   */
+  delaySeconds?: number;
+}
+
+export interface ReleaseArgs {
+  /** The release spec: a typed object, or its YAML text. Give this or `specFile`. */
+  spec?: ReleaseSpec | string;
+  /** Path of a release spec YAML file. Give this or `spec`. */
+  specFile?: string;
+  /**
+   * Targets to emit.
+   * @default the spec's `targets`
+   */
+  targets?: Target[];
+  /**
+   * Progressive step of `steps` rules (0-based).
+   * @default 0
+   */
+  step?: number;
+  /**
+   * Namespace of the services and of every object, overriding the spec's `metadata.namespace`.
+   * @default the spec's namespace
+   */
+  namespace?: string;
+  /** Optional settle step between applying hosts/subsets and applying routes. */
+  settle?: SettleArgs;
+}
+
+export const RELEASE_TYPE = 'graylane:index:Release';
+
+export class Release extends pulumi.ComponentResource {
+  /** Object names per kind, e.g. `{ VirtualService: ['bookinfo/reviews', …] }` (namespace/name). */
+  public readonly objectNames: pulumi.Output<Record<string, string[]>>;
+  /** Per entry rule and per service: lane → destination and weight. */
+  public readonly routing: pulumi.Output<RoutingSummary>;
+  /** The registered objects, keyed by their child resource name. */
+  public readonly resources: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+
+  constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(RELEASE_TYPE, name, {}, opts);
+    // Which resources exist is decided here from plain values: never from an Output.
+    let source: { spec: ReleaseSpec | string; file?: string };
+    try {
+      source = releaseSource(args);
+    } catch (e) {
+      throw new pulumi.ResourceError((e as Error).message, this);
+    }
+    const result = compile(source.spec, {
+      ...(source.file !== undefined ? { file: source.file } : {}),
+      ...(args.step !== undefined ? { step: args.step } : {}),
+      ...(args.targets ? { targets: args.targets } : {}),
+      ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
+    });
+    if (!result.ok) throw new pulumi.ResourceError(result.diagnostics.map(formatDiagnostic).join('\n'), this);
+    for (const d of result.diagnostics) pulumi.log.warn(formatDiagnostic(d), this);
+
+    const resources: Record<string, k8s.apiextensions.CustomResource> = {};
+    const firstPhase: k8s.apiextensions.CustomResource[] = [];
+    const outputs = result.outputs.map((o) => ({ target: o.target, manifests: [...o.manifests].sort((a, b) => applyPhase(a) - applyPhase(b)) }));
+    let gate: pulumi.Output<unknown> | undefined;
+    for (const { target, manifests } of outputs) {
+      for (const manifest of manifests) {
+        const key = childName(name, target, result.outputs.length > 1, manifest);
+        const phase = applyPhase(manifest);
+        if (phase === 1 && gate === undefined) gate = settleGate(firstPhase, args.settle);
+        const body = phase === 0 && args.settle?.waitForReconciled ? withWaitFor(manifest) : manifest;
+        const resource = new k8s.apiextensions.CustomResource(
+          key,
+          {
+            apiVersion: body.apiVersion,
+            kind: body.kind,
+            // The gate delays routes until the settle step is over; the object itself is unchanged.
+            metadata: gate ? gate.apply(() => body.metadata) : body.metadata,
+            spec: body.spec,
+          },
+          { parent: this, ...(phase === 1 ? { dependsOn: firstPhase } : {}) },
+        );
+        if (phase === 0) firstPhase.push(resource);
+        resources[key] = resource;
+      }
+    }
+    this.resources = resources;
+    this.objectNames = pulumi.output(objectNamesByKind(outputs.flatMap((o) => o.manifests)));
+    this.routing = pulumi.output(routingSummary(result.plan!));
+    this.registerOutputs({ objectNames: this.objectNames, routing: this.routing });
+  }
+}
+
+function releaseSource(args: ReleaseArgs): { spec: ReleaseSpec | string; file?: string } {
+  if (args.spec !== undefined && args.specFile !== undefined)
+    throw new Error('graylane Release: give either `spec` or `specFile`, not both.');
+  if (args.specFile !== undefined) {
+    try {
+      return { spec: readFileSync(args.specFile, 'utf8'), file: args.specFile };
+    } catch (e) {
+      throw new Error(`graylane Release: cannot read specFile "${args.specFile}": ${(e as Error).message}`);
+    }
+  }
+  if (args.spec === undefined) throw new Error('graylane Release: `spec` or `specFile` is required.');
+  return { spec: args.spec };
+}
+
+/** Stable child names: from the object's kind and name (which encode service, lane and host), never an index. */
+export function childName(release: string, target: Target, multipleTargets: boolean, m: Manifest): string {
+  return `${release}-${multipleTargets ? `${target}-` : ''}${m.kind.toLowerCase()}-${m.metadata.name}`;
+}
+
+function settleGate(firstPhase: readonly pulumi.Resource[], settle: SettleArgs | undefined): pulumi.Output<unknown> | undefined {
+  const delay = settle?.delaySeconds ?? 0;
+  if (delay <= 0 || firstPhase.length === 0) return undefined;
+  const ids = firstPhase.map((r) => (r as pulumi.CustomResource).id);
+  return pulumi.all(ids).apply(async () => {
+    if (!pulumi.runtime.isDryRun()) await new Promise((resolve) => setTimeout(resolve, delay * 1000));
+    return true;
+  });
+}
+
+function withWaitFor(m: Manifest): Manifest {
+  return { ...m, metadata: { ...m.metadata, annotations: { ...m.metadata.annotations, 'pulumi.com/waitFor': 'condition=Reconciled' } } };
+}
+
+function objectNamesByKind(manifests: readonly Manifest[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of manifests) (out[m.kind] ??= []).push(`${m.metadata.namespace}/${m.metadata.name}`);
+  for (const names of Object.values(out)) names.sort();
+  return out;
+}

@@ -1,0 +1,85 @@
+/** The Release component under Pulumi mocks: exact children, names, parents and specs; equal to render. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as pulumi from '@pulumi/pulumi';
+import { Release } from '../components';
+import { compile } from '../compiler';
+import { mockPulumi, registeredChildren, urnOf, valueOf } from './support/pulumi-mocks';
+import { compileExample, manifestsOf, readExample } from './support/examples';
+import { parse } from 'yaml';
+
+const registered = mockPulumi();
+
+describe('graylane:index:Release', () => {
+  it('registers exactly the rendered objects as CustomResources, named from stable keys, parented to the release', async () => {
+    registered.length = 0;
+    const release = new Release('bookinfo', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] });
+    const rendered = manifestsOf(compileExample('bookinfo-lanes.release.yaml', { targets: ['istio'] }));
+    await registeredChildren(release);
+    const children = Object.entries(release.resources);
+    assert.equal(children.length, rendered.length);
+    for (const [key, resource] of children) {
+      const inputs = registered.find((r) => r.name === key)!.inputs;
+      const m = rendered.find((x) => `bookinfo-${x.kind.toLowerCase()}-${x.metadata.name}` === key);
+      assert.ok(m, `no rendered object for child ${key}`);
+      assert.deepEqual(inputs, { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata, spec: m.spec });
+      assert.match(await urnOf(resource), new RegExp(`::graylane:index:Release\\$kubernetes:networking.istio.io/v1:${m.kind}::${key}$`));
+    }
+    assert.deepEqual(
+      registered.filter((r) => r.type !== 'graylane:index:Release').map((r) => r.type).sort(),
+      rendered.map((m) => `kubernetes:networking.istio.io/v1:${m.kind}`).sort(),
+    );
+  });
+
+  it('outputs object names per kind and the routing summary', async () => {
+    const release = new Release('flip', { spec: readExample('flip-flop.release.yaml'), step: 1 });
+    assert.deepEqual(await valueOf(release.objectNames), {
+      VirtualService: ['search-flop/search-api', 'search-flop/search-index', 'search-flop/search-ranker'],
+    });
+    const routing = await valueOf(release.routing);
+    assert.deepEqual(routing.entry.rollout, [
+      { lane: 'flop', servedBy: 'flop', host: 'search-api.search-flop.svc.cluster.local', weight: 75 },
+      { lane: 'flip', servedBy: 'flip', host: 'search-api.search-flip.svc.cluster.local', weight: 25 },
+    ]);
+    assert.deepEqual(routing.services['search-index']!.flip, [
+      { lane: 'flip', servedBy: 'flip', host: 'search-index.search-flip.svc.cluster.local', weight: 100 },
+    ]);
+  });
+
+  it('accepts a typed object and a file path, and gives the same children', async () => {
+    registered.length = 0;
+    const spec = parse(readExample('bookinfo-lanes.release.yaml'));
+    await registeredChildren(new Release('a', { spec, targets: ['istio'] }));
+    await registeredChildren(new Release('b', { specFile: 'examples/bookinfo-lanes.release.yaml', targets: ['istio'] }));
+    const names = (prefix: string) => registered.filter((r) => r.name.startsWith(`${prefix}-`)).map((r) => r.name.slice(prefix.length)).sort();
+    assert.ok(names('a').length > 0);
+    assert.deepEqual(names('a'), names('b'));
+  });
+
+  it('routes depend on every host and subset object (make-before-break)', async () => {
+    const dependsOn = new Map<string, string[]>();
+    const record: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+      if (type === 'graylane:index:Release') return undefined;
+      const deps = (opts.dependsOn ?? []) as pulumi.Resource[];
+      dependsOn.set(name, deps.map((d) => (d as unknown as { __name?: string }).__name ?? '?'));
+      return undefined;
+    };
+    const release = new Release('deps', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] }, { transformations: [record] });
+    await registeredChildren(release);
+    const firstPhase = Object.keys(release.resources).filter((k) => !k.includes('-virtualservice-')).sort();
+    for (const [name, deps] of dependsOn) {
+      if (name.includes('-virtualservice-')) assert.deepEqual([...deps].sort(), firstPhase, name);
+      else assert.deepEqual(deps, [], name);
+    }
+    assert.equal(dependsOn.size, Object.keys(release.resources).length);
+  });
+
+  it('fails with the CLI\'s diagnostics as a ResourceError', async () => {
+    const bad = readExample('flip-flop.release.yaml').replace('strict: true', 'strict: treu');
+    const expected = compile(bad).diagnostics.map((d) => d.message);
+    assert.throws(
+      () => new Release('bad', { spec: bad }),
+      (e: unknown) => e instanceof pulumi.ResourceError && expected.every((m) => (e as Error).message.includes(m)),
+    );
+  });
+});
