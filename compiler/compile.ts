@@ -95,7 +95,8 @@ export function compileManifests(
 }
 
 function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {
-  if (step === undefined || spec.spec.entry.rules.some((r) => r.steps !== undefined)) return [];
+  // Step 0 is every spec's default, with or without steps.
+  if (step === undefined || step === 0 || spec.spec.entry.rules.some((r) => r.steps !== undefined)) return [];
   return [
     {
       code: 'GL209',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { compile, formatDiagnostic } from '../compiler';
 import { releaseJsonSchema } from '../compiler/spec/json-schema';
+import { stackConfigs } from './stack-configs';
 
 export const ROOT = join(__dirname, '..');
 export const GOLDEN_DIR = join(ROOT, 'test', 'golden');
@@ -28,6 +29,11 @@ export function generatedFiles(): Map<string, string> {
         files.set(`test/golden/${stem}/${output.target}${step !== undefined ? `.step-${step}` : ''}.yaml`, output.yaml);
       }
     }
+  }
+  for (const stack of stackConfigs(ROOT)) {
+    const result = compile(readFileSync(join(ROOT, stack.specFile), 'utf8'), { ...stack.options, file: stack.specFile });
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    for (const output of result.outputs) files.set(`test/golden/stacks/${stack.env}.${output.target}.yaml`, output.yaml);
   }
   return files;
 }

@@ -74,6 +74,19 @@ describe('graylane:index:Release', () => {
     assert.equal(dependsOn.size, Object.keys(release.resources).length);
   });
 
+  it('settles with waitForReconciled: hosts and subsets carry pulumi.com/waitFor, routes do not', async () => {
+    registered.length = 0;
+    const release = new Release('settle', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'], settle: { waitForReconciled: true } });
+    await registeredChildren(release);
+    const annotations = (kind: string) =>
+      registered
+        .filter((r) => r.name.startsWith('settle-') && r.inputs.kind === kind)
+        .map((r) => (r.inputs.metadata as { annotations?: Record<string, string> }).annotations?.['pulumi.com/waitFor']);
+    assert.deepEqual([...new Set(annotations('DestinationRule'))], ['condition=Reconciled']);
+    assert.deepEqual([...new Set(annotations('ServiceEntry'))], ['condition=Reconciled']);
+    assert.deepEqual([...new Set(annotations('VirtualService'))], [undefined]);
+  });
+
   it('fails with the CLI\'s diagnostics as a ResourceError', async () => {
     const bad = readExample('flip-flop.release.yaml').replace('strict: true', 'strict: treu');
     const expected = compile(bad).diagnostics.map((d) => d.message);

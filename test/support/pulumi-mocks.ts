@@ -8,7 +8,8 @@ export interface Registered {
   readonly parent?: string;
 }
 
-export function mockPulumi(stack = 'test', config: Record<string, string> = {}): Registered[] {
+/** `preview: true` runs as `pulumi preview` does (no settle delays). */
+export function mockPulumi(stack = 'test', config: Record<string, string> = {}, preview = false): Registered[] {
   const registered: Registered[] = [];
   pulumi.runtime.setAllConfig(config);
   pulumi.runtime.setMocks(
@@ -23,7 +24,7 @@ export function mockPulumi(stack = 'test', config: Record<string, string> = {}):
     },
     'graylane',
     stack,
-    false,
+    preview,
   );
   return registered;
 }
