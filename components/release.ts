@@ -86,31 +86,38 @@ export class Release extends pulumi.ComponentResource {
 
     const resources: Record<string, k8s.apiextensions.CustomResource> = {};
     const firstPhase: k8s.apiextensions.CustomResource[] = [];
-    const outputs = result.outputs.map((o) => ({ target: o.target, manifests: [...o.manifests].sort((a, b) => applyPhase(a) - applyPhase(b)) }));
+    // Hosts and subsets of every target first, then the routes that name them.
+    const objects = result.outputs
+      .flatMap((o) => o.manifests.map((manifest) => ({ target: o.target, manifest })))
+      .sort((a, b) => applyPhase(a.manifest) - applyPhase(b.manifest));
     let gate: pulumi.Output<unknown> | undefined;
-    for (const { target, manifests } of outputs) {
-      for (const manifest of manifests) {
-        const key = childName(name, target, result.outputs.length > 1, manifest);
-        const phase = applyPhase(manifest);
-        if (phase === 1 && gate === undefined) gate = settleGate(firstPhase, args.settle);
-        const body = phase === 0 && args.settle?.waitForReconciled ? withWaitFor(manifest) : manifest;
-        const resource = new k8s.apiextensions.CustomResource(
-          key,
-          {
-            apiVersion: body.apiVersion,
-            kind: body.kind,
-            // The gate delays routes until the settle step is over; the object itself is unchanged.
-            metadata: gate ? gate.apply(() => body.metadata) : body.metadata,
-            spec: body.spec,
-          },
-          { parent: this, ...(phase === 1 ? { dependsOn: firstPhase } : {}) },
+    for (const { target, manifest } of objects) {
+      const key = childName(name, manifest);
+      if (resources[key]) {
+        throw new pulumi.ResourceError(
+          `graylane Release: target ${target} emits ${manifest.kind} ${manifest.metadata.namespace}/${manifest.metadata.name}, which another target of this release already emits; deploy those targets as separate releases.`,
+          this,
         );
-        if (phase === 0) firstPhase.push(resource);
-        resources[key] = resource;
       }
+      const phase = applyPhase(manifest);
+      if (phase === 1 && gate === undefined) gate = settleGate(firstPhase, args.settle);
+      const body = phase === 0 && args.settle?.waitForReconciled ? withWaitFor(manifest) : manifest;
+      const resource = new k8s.apiextensions.CustomResource(
+        key,
+        {
+          apiVersion: body.apiVersion,
+          kind: body.kind,
+          // The gate delays routes until the settle step is over; the object itself is unchanged.
+          metadata: gate ? gate.apply(() => body.metadata) : body.metadata,
+          spec: body.spec,
+        },
+        { parent: this, ...(phase === 1 ? { dependsOn: firstPhase } : {}) },
+      );
+      if (phase === 0) firstPhase.push(resource);
+      resources[key] = resource;
     }
     this.resources = resources;
-    this.objectNames = pulumi.output(objectNamesByKind(outputs.flatMap((o) => o.manifests)));
+    this.objectNames = pulumi.output(objectNamesByKind(objects.map((o) => o.manifest)));
     this.routing = pulumi.output(routingSummary(result.plan!));
     this.registerOutputs({ objectNames: this.objectNames, routing: this.routing });
   }
@@ -130,9 +137,13 @@ function releaseSource(args: ReleaseArgs): { spec: ReleaseSpec | string; file?: 
   return { spec: args.spec };
 }
 
-/** Stable child names: from the object's kind and name (which encode service, lane and host), never an index. */
-export function childName(release: string, target: Target, multipleTargets: boolean, m: Manifest): string {
-  return `${release}-${multipleTargets ? `${target}-` : ''}${m.kind.toLowerCase()}-${m.metadata.name}`;
+/**
+ * Stable child names from the object's identity — kind, namespace and name (which encode service, lane and
+ * host) — never an index. A changed identity is a new child (created in its phase, the old one deleted at the
+ * end), so Pulumi never replaces an object in place, and no pending delete can outrun a route.
+ */
+export function childName(release: string, m: Pick<Manifest, 'kind' | 'metadata'>): string {
+  return `${release}-${m.kind.toLowerCase()}-${m.metadata.namespace}-${m.metadata.name}`;
 }
 
 function settleGate(firstPhase: readonly pulumi.Resource[], settle: SettleArgs | undefined): pulumi.Output<unknown> | undefined {

@@ -20,7 +20,7 @@ describe('graylane:index:Release', () => {
     assert.equal(children.length, rendered.length);
     for (const [key, resource] of children) {
       const inputs = registered.find((r) => r.name === key)!.inputs;
-      const m = rendered.find((x) => `bookinfo-${x.kind.toLowerCase()}-${x.metadata.name}` === key);
+      const m = rendered.find((x) => `bookinfo-${x.kind.toLowerCase()}-bookinfo-${x.metadata.name}` === key);
       assert.ok(m, `no rendered object for child ${key}`);
       assert.deepEqual(inputs, { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata, spec: m.spec });
       assert.match(await urnOf(resource), new RegExp(`::graylane:index:Release\\$kubernetes:networking.istio.io/v1:${m.kind}::${key}$`));
