@@ -13,6 +13,8 @@ async function runStack(env: string, config: Record<string, string>): Promise<Re
   const registered = mockPulumi(env, config, true);
   const program = require.resolve('../stacks/index.ts');
   delete require.cache[program];
+  // The program runs at import, as Pulumi runs it; a fresh require per environment re-runs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(program);
   // Registration is asynchronous: wait until no new resource arrives.
   let count = -1;

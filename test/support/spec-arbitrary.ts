@@ -20,14 +20,17 @@ export const specArbitrary: fc.Arbitrary<ReleaseSpec> = fc
     lanes: fc.uniqueArray(fc.constantFrom(...LANE_POOL), { minLength: 0, maxLength: 4 }),
     header: fc.option(fc.constantFrom('x-lane', 'x-env-tag'), { nil: undefined }),
     gateway: fc.constantFrom('istio-system/public', 'mesh'),
+    baseSelector: fc.boolean(),
+    resilience: fc.boolean(),
     seed: fc.infiniteStream(fc.nat({ max: 1_000_000 })),
   })
-  .chain(({ services, lanes, header, gateway, seed }) => {
+  .chain(({ services, lanes, header, gateway, baseSelector, resilience, seed }) => {
     const it = seed[Symbol.iterator]();
     const next = (n: number) => (it.next().value as number) % n;
     const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)]!;
     const subsetOf = <T>(xs: readonly T[]): T[] => xs.filter(() => next(2) === 0);
-    const laneDefs: Record<string, Record<string, unknown>> = { base: { baseline: true, selector: { version: 'v1' } } };
+    // A baseline without a selector is allowed (warning GL212); it makes policy-only DestinationRules.
+    const laneDefs: Record<string, Record<string, unknown>> = { base: { baseline: true, ...(baseSelector || lanes.length === 0 ? { selector: { version: 'v1' } } : {}) } };
     const runs: Record<string, string[]> = { base: services };
     for (const lane of lanes) {
       const kind = pick<LaneKind>(['selector', 'selector', 'namespace', 'serviceName', 'endpoints']);
@@ -82,6 +85,7 @@ export const specArbitrary: fc.Arbitrary<ReleaseSpec> = fc
               ],
             },
             ...(canaryEntries.length > 0 ? { canary: Object.fromEntries(canaryEntries) } : {}),
+            ...(resilience ? { resilience: { timeout: '2s', circuitBreaker: { consecutiveErrors: 5, interval: '10s' } } } : {}),
           },
         };
       });
