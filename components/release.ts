@@ -11,10 +11,9 @@ import {
   formatDiagnostic,
   routingSummary,
   type Manifest,
-  type ReleaseSpec,
   type RoutingSummary,
-  type Target,
 } from '../compiler';
+import type { ReleaseSpecArgs } from './release-spec-args';
 
 /** How long routes wait after the hosts and subsets they name were applied. */
 export interface SettleArgs {
@@ -33,15 +32,17 @@ export interface SettleArgs {
 }
 
 export interface ReleaseArgs {
-  /** The release spec: a typed object, or its YAML text. Give this or `specFile`. */
-  spec?: ReleaseSpec | string;
-  /** Path of a release spec YAML file. Give this or `spec`. */
+  /** The release spec as an object. Give exactly one of `spec`, `specYaml`, `specFile`. */
+  spec?: ReleaseSpecArgs;
+  /** The release spec as YAML text. */
+  specYaml?: string;
+  /** Path of a release spec YAML file. */
   specFile?: string;
   /**
    * Targets to emit.
    * @default the spec's `targets`
    */
-  targets?: Target[];
+  targets?: ('istio' | 'asm' | 'traefik')[];
   /**
    * Progressive step of `steps` rules (0-based).
    * @default 0
@@ -69,7 +70,7 @@ export class Release extends pulumi.ComponentResource {
   constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(RELEASE_TYPE, name, {}, opts);
     // Which resources exist is decided here from plain values: never from an Output.
-    let source: { spec: ReleaseSpec | string; file?: string };
+    let source: { spec: ReleaseSpecArgs | string; file?: string };
     try {
       source = releaseSource(args);
     } catch (e) {
@@ -123,9 +124,11 @@ export class Release extends pulumi.ComponentResource {
   }
 }
 
-function releaseSource(args: ReleaseArgs): { spec: ReleaseSpec | string; file?: string } {
-  if (args.spec !== undefined && args.specFile !== undefined)
-    throw new Error('graylane Release: give either `spec` or `specFile`, not both.');
+function releaseSource(args: ReleaseArgs): { spec: ReleaseSpecArgs | string; file?: string } {
+  const given = (['spec', 'specYaml', 'specFile'] as const).filter((k) => args[k] !== undefined);
+  if (given.length !== 1)
+    throw new Error(`graylane Release: give exactly one of spec, specYaml, specFile${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}.`);
+  if (args.specYaml !== undefined) return { spec: args.specYaml };
   if (args.specFile !== undefined) {
     try {
       return { spec: readFileSync(args.specFile, 'utf8'), file: args.specFile };
@@ -133,8 +136,7 @@ function releaseSource(args: ReleaseArgs): { spec: ReleaseSpec | string; file?: 
       throw new Error(`graylane Release: cannot read specFile "${args.specFile}": ${(e as Error).message}`);
     }
   }
-  if (args.spec === undefined) throw new Error('graylane Release: `spec` or `specFile` is required.');
-  return { spec: args.spec };
+  return { spec: args.spec! };
 }
 
 /**

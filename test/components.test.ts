@@ -13,7 +13,7 @@ const registered = mockPulumi();
 describe('graylane:index:Release', () => {
   it('registers exactly the rendered objects as CustomResources, named from stable keys, parented to the release', async () => {
     registered.length = 0;
-    const release = new Release('bookinfo', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] });
+    const release = new Release('bookinfo', { specYaml: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] });
     const rendered = manifestsOf(compileExample('bookinfo-lanes.release.yaml', { targets: ['istio'] }));
     await registeredChildren(release);
     const children = Object.entries(release.resources);
@@ -32,7 +32,7 @@ describe('graylane:index:Release', () => {
   });
 
   it('outputs object names per kind and the routing summary', async () => {
-    const release = new Release('flip', { spec: readExample('flip-flop.release.yaml'), step: 1 });
+    const release = new Release('flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1 });
     assert.deepEqual(await valueOf(release.objectNames), {
       VirtualService: ['search-flop/search-api', 'search-flop/search-index', 'search-flop/search-ranker'],
     });
@@ -64,7 +64,7 @@ describe('graylane:index:Release', () => {
       dependsOn.set(name, deps.map((d) => (d as unknown as { __name?: string }).__name ?? '?'));
       return undefined;
     };
-    const release = new Release('deps', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] }, { transformations: [record] });
+    const release = new Release('deps', { specYaml: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'] }, { transformations: [record] });
     await registeredChildren(release);
     const firstPhase = Object.keys(release.resources).filter((k) => !k.includes('-virtualservice-')).sort();
     for (const [name, deps] of dependsOn) {
@@ -76,7 +76,7 @@ describe('graylane:index:Release', () => {
 
   it('settles with waitForReconciled: hosts and subsets carry pulumi.com/waitFor, routes do not', async () => {
     registered.length = 0;
-    const release = new Release('settle', { spec: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'], settle: { waitForReconciled: true } });
+    const release = new Release('settle', { specYaml: readExample('bookinfo-lanes.release.yaml'), targets: ['istio'], settle: { waitForReconciled: true } });
     await registeredChildren(release);
     const annotations = (kind: string) =>
       registered
@@ -91,7 +91,7 @@ describe('graylane:index:Release', () => {
     const bad = readExample('flip-flop.release.yaml').replace('strict: true', 'strict: treu');
     const expected = compile(bad).diagnostics.map((d) => d.message);
     assert.throws(
-      () => new Release('bad', { spec: bad }),
+      () => new Release('bad', { specYaml: bad }),
       (e: unknown) => e instanceof pulumi.ResourceError && expected.every((m) => (e as Error).message.includes(m)),
     );
   });

@@ -1,0 +1,124 @@
+/**
+ * The release spec as plain, hand-written interfaces, so Pulumi can read the component's argument types
+ * (and other languages can consume it). `test/release-spec-args.test.ts` proves, at type level, that these
+ * are exactly the zod schema's input type: change one, and the type check fails until the other follows.
+ */
+
+export interface StringMatchArgs {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+}
+
+export interface MatchArgs {
+  headers?: { [name: string]: StringMatchArgs };
+  queryParams?: { [name: string]: StringMatchArgs };
+}
+
+export interface RetriesArgs {
+  attempts: number;
+  perTryTimeout?: string;
+  retryOn?: string;
+}
+
+export interface RateLimitArgs {
+  average: number;
+  burst?: number;
+  period?: string;
+}
+
+export interface CircuitBreakerArgs {
+  expression?: string;
+  consecutiveErrors?: number;
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+  maxConnections?: number;
+  maxPendingRequests?: number;
+}
+
+export interface ResilienceArgs {
+  timeout?: string;
+  retries?: RetriesArgs;
+  rateLimit?: RateLimitArgs;
+  circuitBreaker?: CircuitBreakerArgs;
+}
+
+export interface ServicePortArgs {
+  number: number;
+  name?: string;
+  protocol?: 'HTTP' | 'HTTP2' | 'GRPC';
+}
+
+export interface ServiceArgs {
+  port?: number;
+  ports?: ServicePortArgs[];
+  host?: string;
+  resilience?: ResilienceArgs;
+}
+
+export interface EndpointArgs {
+  address: string;
+  port?: number;
+  labels?: { [key: string]: string };
+}
+
+export interface FallbackArgs {
+  lanes: string[];
+  when?: ('noinstances' | 'unavailable')[];
+}
+
+export interface LaneArgs {
+  baseline?: boolean;
+  selector?: { [key: string]: string };
+  namespace?: string;
+  serviceName?: string;
+  endpoints?: EndpointArgs[];
+  host?: string;
+  services?: string[];
+  /** Lanes tried in order (a list), or `{ lanes, when }`. */
+  fallback?: string[] | FallbackArgs;
+  strict?: boolean;
+}
+
+export type LabelSourceArgs = { header: string } | { context: string } | { localLabel: string };
+
+export interface TrafficLabelArgs {
+  header: string;
+  trusted?: boolean;
+  valueFrom?: LabelSourceArgs[];
+  attachTo?: string[];
+  protocols?: string;
+}
+
+export interface EntryRuleArgs {
+  name: string;
+  match?: MatchArgs;
+  lane?: string;
+  weights?: { [lane: string]: number };
+  steps?: { [lane: string]: number }[];
+}
+
+export interface EntryArgs {
+  gateway?: string;
+  hosts?: string[];
+  service: string;
+  rules: EntryRuleArgs[];
+  resilience?: ResilienceArgs;
+  traefik?: { entryPoints?: string[] };
+}
+
+export interface ReleaseSpecArgs {
+  apiVersion: 'graylane.dev/v1alpha1';
+  kind: 'Release';
+  metadata: { name: string; namespace?: string; labels?: { [key: string]: string } };
+  spec: {
+    targets: ('istio' | 'asm' | 'traefik')[];
+    services: { [name: string]: ServiceArgs };
+    lanes: { [name: string]: LaneArgs };
+    trafficLabel?: TrafficLabelArgs;
+    entry: EntryArgs;
+    canary?: { [service: string]: { [lane: string]: number } };
+    resilience?: ResilienceArgs;
+  };
+}
