@@ -5,10 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { compileManifests } from '../compiler/compile';
-import type { ReleaseSpec } from '../compiler';
 import type { Manifest } from '../compiler/emit/manifest';
 import type { Plan } from '../compiler/plan';
 import { manifestsToYaml } from '../compiler/serialize';
+import { syntheticSpec } from './synthetic-spec';
 
 const SIZES: [services: number, lanes: number][] = [
   [100, 10],
@@ -16,58 +16,6 @@ const SIZES: [services: number, lanes: number][] = [
   [2000, 50],
 ];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-/** Deterministic pseudo-random numbers, so every run measures the same meshes. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-export function syntheticSpec(serviceCount: number, laneCount: number): ReleaseSpec {
-  const random = lcg(serviceCount * 7919 + laneCount);
-  const services = Array.from({ length: serviceCount }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
-  const lanes: ReleaseSpec['spec']['lanes'] = { base: { baseline: true, selector: { version: 'v1' } } };
-  const laneNames = Array.from({ length: laneCount - 1 }, (_, i) => `lane-${String(i).padStart(2, '0')}`);
-  laneNames.forEach((name, i) => {
-    // A lane runs about a tenth of the services and falls back through up to two earlier lanes.
-    const runs = services.filter(() => random() < 0.1);
-    const earlier = laneNames.slice(0, i);
-    const fallback = earlier.filter(() => random() < 0.2).slice(0, 2);
-    lanes[name] = {
-      selector: { lane: name },
-      services: runs.length > 0 ? runs : [services[0]!],
-      ...(fallback.length > 0 ? { fallback } : {}),
-    };
-  });
-  const canary: Record<string, Record<string, number>> = {};
-  for (const name of laneNames.slice(0, 3)) {
-    for (const svc of (lanes[name]!.services ?? []).slice(0, Math.ceil(serviceCount / 50))) canary[svc] ??= { base: 90, [name]: 10 };
-  }
-  return {
-    apiVersion: 'graylane.dev/v1alpha1',
-    kind: 'Release',
-    metadata: { name: 'bench', namespace: 'bench' },
-    spec: {
-      targets: ['istio'],
-      services: Object.fromEntries(services.map((s) => [s, { port: 8080 }])),
-      lanes,
-      trafficLabel: { header: 'x-lane' },
-      entry: {
-        gateway: 'istio-system/public',
-        hosts: ['bench.example.com'],
-        service: services[0]!,
-        rules: [
-          ...laneNames.slice(0, 5).map((lane, i) => ({ name: `to-${lane}`, match: { headers: { 'x-user-group': { exact: `g${i}` } } }, lane })),
-          { name: 'canary', weights: { base: 95, [laneNames[0] ?? 'base']: 5 } },
-        ],
-      },
-      ...(Object.keys(canary).length > 0 ? { canary } : {}),
-    },
-  };
-}
 
 function countRoutes(manifests: readonly Manifest[]): number {
   return manifests.filter((m) => m.kind === 'VirtualService').reduce((n, m) => n + (m.spec.http as unknown[]).length, 0);

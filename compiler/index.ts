@@ -7,3 +7,4 @@ export { manifestFileName, manifestToYaml, manifestsToYaml } from './serialize';
 export { releaseSchema, TARGETS, type ReleaseSpec, type Target } from './spec/schema';
 export { implementedTargets } from './targets';
 export { routingSummary, type RoutedShare, type RoutingSummary } from './summary';
+export { referenceIndex, routeDestinations } from './references';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import {
   applyPhase,
   compile,
+  referenceIndex,
   formatDiagnostic,
   routingSummary,
   type Manifest,
@@ -91,6 +92,10 @@ export class Release extends pulumi.ComponentResource {
     const objects = result.outputs
       .flatMap((o) => o.manifests.map((manifest) => ({ target: o.target, manifest })))
       .sort((a, b) => applyPhase(a.manifest) - applyPhase(b.manifest));
+    // Each route waits for exactly the objects it names: all of them would be correct too, but costs
+    // O(routes × objects) dependency bookkeeping in Pulumi.
+    const namedBy = referenceIndex(objects.map((o) => o.manifest));
+    const registeredAs = new Map<Manifest, k8s.apiextensions.CustomResource>();
     let gate: pulumi.Output<unknown> | undefined;
     for (const { target, manifest } of objects) {
       const key = childName(name, manifest);
@@ -112,9 +117,10 @@ export class Release extends pulumi.ComponentResource {
           metadata: gate ? gate.apply(() => body.metadata) : body.metadata,
           spec: body.spec,
         },
-        { parent: this, ...(phase === 1 ? { dependsOn: firstPhase } : {}) },
+        { parent: this, ...(phase === 1 ? { dependsOn: namedBy(manifest).map((m) => registeredAs.get(m)!) } : {}) },
       );
       if (phase === 0) firstPhase.push(resource);
+      registeredAs.set(manifest, resource);
       resources[key] = resource;
     }
     this.resources = resources;

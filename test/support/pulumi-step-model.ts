@@ -1,7 +1,7 @@
 /**
  * A model of how one `pulumi up` walks from the applied objects of spec A to the program of spec B, the way
- * the Release component registers them: children keyed by `childName`, routes (phase 1) depending on every
- * host/subset object (phase 0).
+ * the Release component registers them: children keyed by `childName`, each route depending on exactly the
+ * objects it names (`referenceIndex`), so routes and unrelated objects interleave in any order.
  *
  * Pulumi's order: creates and updates follow dependencies (any order among independent resources); a
  * replacement creates the new object and deletes the old one at the end; deletes of resources no longer in
@@ -9,7 +9,7 @@
  * old halves of replacements become pending deletes, which the next `up` runs first.
  */
 import { childName } from '../../components/release';
-import { applyPhase, type Manifest } from '../../compiler';
+import { applyPhase, referenceIndex, type Manifest } from '../../compiler';
 import { subsetsOf } from '../../compiler/simulate/istio';
 
 /** Pulumi state and cluster at once: child key → the object applied for it. */
@@ -49,13 +49,18 @@ export function pulumiUp(
   for (const m of shuffle([...startPending])) steps.push({ kind: 'delete', key: undefined, manifest: m });
   const wanted = new Map(program.map((m) => [childName('release', m), m]));
   const replacedOld: Manifest[] = [];
-  for (const phase of [0, 1] as const) {
-    const here = shuffle([...wanted].filter(([, m]) => applyPhase(m) === phase));
-    for (const [key, m] of here) {
-      const before = state.get(key);
-      if (before && identity(before) !== identity(m)) replacedOld.push(before);
-      if (!before || JSON.stringify(before) !== JSON.stringify(m)) steps.push({ kind: 'apply', key, manifest: m });
-    }
+  // A random topological order of the program: a resource is ready once everything it depends on is done.
+  const namedBy = referenceIndex(program);
+  const waiting = new Map(program.map((m) => [m, new Set(namedBy(m))]));
+  while (waiting.size > 0) {
+    const ready = shuffle([...waiting].filter(([, deps]) => deps.size === 0).map(([m]) => m));
+    const m = ready[0]!;
+    waiting.delete(m);
+    for (const deps of waiting.values()) deps.delete(m);
+    const key = childName('release', m);
+    const before = state.get(key);
+    if (before && identity(before) !== identity(m)) replacedOld.push(before);
+    if (!before || JSON.stringify(before) !== JSON.stringify(m)) steps.push({ kind: 'apply', key, manifest: m });
   }
   // Deletes last, dependents (routes) before what they depend on.
   const removed = [...state].filter(([key]) => !wanted.has(key));
