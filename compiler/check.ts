@@ -14,6 +14,7 @@ import {
   RETRY_ON_TOKENS,
 } from './kubernetes-syntax';
 import type { Plan } from './plan';
+import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
 import { suggestion } from './suggest';
 
@@ -143,6 +144,10 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
     report('GL223', 'warning', ['spec', 'entry', 'hosts'], 'The entry is inside the mesh, so its hosts are not used by the mesh targets; callers address the entry service itself.', 'remove hosts, or set a gateway');
 
   const header = s.trafficLabel?.header.toLowerCase();
+  // Clients reach the entry from outside through an Istio gateway or through Traefik.
+  const atEdge = gatewayBound || plan.targets.includes('traefik');
+  if (plan.targets.includes('traefik') && (entry.hosts?.length ?? 0) === 0)
+    report('GL223', 'error', ['spec', 'entry', 'hosts'], 'Target traefik needs the entry hosts: every Traefik route matches on Host.', 'add the hosts clients use, e.g. hosts: [shop.example.com]');
   if (s.trafficLabel && !isHeaderName(s.trafficLabel.header))
     report('GL217', 'error', ['spec', 'trafficLabel', 'header'], `Lane header "${s.trafficLabel.header}" is not a valid HTTP header name.`, 'use letters, digits and "-", e.g. "x-lane"');
 
@@ -166,8 +171,8 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
         matchCheck(report, p, m);
         if (kind === 'headers' && !isHeaderName(key))
           report('GL217', 'error', p, `"${key}" is not a valid HTTP header name.`, 'use letters, digits and "-"');
-        if (kind === 'headers' && header !== undefined && key.toLowerCase() === header && gatewayBound && s.trafficLabel?.trusted !== true)
-          report('GL211', 'error', p, `Rule "${rule.name}" matches on the lane header "${header}" at the gateway, where clients can set it to pick any lane.`, 'match on another header (the entry then sets the lane header itself), or set trafficLabel.trusted: true if only trusted callers reach this gateway');
+        if (kind === 'headers' && header !== undefined && key.toLowerCase() === header && atEdge && s.trafficLabel?.trusted !== true)
+          report('GL211', 'error', p, `Rule "${rule.name}" matches on the lane header "${header}" at the ${gatewayBound ? 'gateway' : 'Traefik entry'}, where clients can set it to pick any lane.`, 'match on another header (the entry then sets the lane header itself), or set trafficLabel.trusted: true if only trusted callers reach this entry');
       }
     }
     if (rule.match === undefined && i < entry.rules.length - 1)
@@ -234,6 +239,11 @@ function resilienceCheck(report: Report, path: SpecPath, r: Resilience | undefin
   for (const [sub, value] of durations) {
     if (value !== undefined && durationMillis(value) < 1)
       report('GL226', 'error', [...path, ...sub], `Duration "${value}" is shorter than 1ms; Istio rejects it (and "0s" does not mean "no timeout").`, 'use at least "1ms", or omit the field for the default');
+  }
+  if (r.circuitBreaker?.expression !== undefined) {
+    const problem = circuitBreakerExpressionProblem(r.circuitBreaker.expression);
+    if (problem)
+      report('GL230', 'error', [...path, 'circuitBreaker', 'expression'], `Circuit-breaker expression ${JSON.stringify(r.circuitBreaker.expression)} is not valid for Traefik: ${problem}.`, 'write e.g. "NetworkErrorRatio() > 0.30 || LatencyAtQuantileMS(50.0) > 100"');
   }
   if (r.retries?.retryOn !== undefined) {
     for (const token of r.retries.retryOn.split(',').map((t) => t.trim())) {

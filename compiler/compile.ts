@@ -10,7 +10,7 @@ import { noLocator, parseSpecText, type SourceLocator } from './parse';
 import type { Plan } from './plan';
 import { manifestsToYaml } from './serialize';
 import { TARGETS, type ReleaseSpec, type Target } from './spec/schema';
-import { emitterFor } from './targets';
+import { emitterFor, implementedTargets } from './targets';
 import { validateSpec } from './validate';
 
 export interface CompileOptions {
@@ -83,7 +83,7 @@ export function compileManifests(
   for (const target of options.targets ?? plan.targets) {
     const emit = emitterFor(target);
     if (!emit) {
-      diagnostics.push(place({ code: 'GL401', severity: 'warning', path: ['spec', 'targets'], message: `Target "${target}" is not yet supported by this version of graylane; nothing was emitted for it.`, hint: 'render the istio target, or upgrade graylane' }));
+      diagnostics.push(place({ code: 'GL401', severity: 'warning', path: ['spec', 'targets'], message: `Target "${target}" is not yet supported by this version of graylane; nothing was emitted for it.`, hint: `this version emits ${implementedTargets().join(' and ')}` }));
       continue;
     }
     const emitted = emit(plan);

@@ -77,6 +77,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       rules: spec.spec.entry.rules.map((r) => normalizeRule(r, step, baseline)),
       ...(spec.spec.entry.resilience ? { resilience: spec.spec.entry.resilience } : {}),
       entryPoints: [...(spec.spec.entry.traefik?.entryPoints ?? [])],
+      traefikApiGroup: spec.spec.entry.traefik?.apiGroup ?? 'traefik.io',
     },
   };
 }
@@ -158,6 +159,7 @@ function normalizeRule(rule: EntryRule, step: number, baseline: string): PlanRul
     headers: conditions(rule.match?.headers, true),
     queryParams: conditions(rule.match?.queryParams, false),
     split: weights ? orderSplit(weights, baseline) : [],
+    ...(rule.sticky ? { sticky: rule.sticky } : {}),
   };
 }
 

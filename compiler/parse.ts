@@ -25,7 +25,10 @@ export function parseSpecText(text: string, file?: string): ParsedSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  // After the first syntax error the parser reports its consequences too; only the first is the user's.
+  const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  const errors = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
+  const diagnostics: Diagnostic[] = errors.map((e) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
     return {
       code: duplicate ? 'GL110' : 'GL100',

@@ -2,7 +2,7 @@
  * The normalized plan: the one place where lane resolution, fallback and weights are decided.
  * Every emitter reads it; none re-derives routing.
  */
-import type { Resilience, StringMatch, Target } from './spec/schema';
+import type { EntryRule, Resilience, StringMatch, Target } from './spec/schema';
 
 export interface ServicePort {
   readonly number: number;
@@ -72,6 +72,7 @@ export interface PlanRule {
   readonly queryParams: readonly HeaderCondition[];
   /** Lanes and their shares for this rule at the selected step; a `lane` rule is one lane at 100. */
   readonly split: readonly WeightedLane[];
+  readonly sticky?: EntryRule['sticky'];
 }
 
 export interface PlanGateway {
@@ -87,6 +88,8 @@ export interface PlanEntry {
   readonly rules: readonly PlanRule[];
   readonly resilience?: Resilience;
   readonly entryPoints: readonly string[];
+  /** Traefik API group; `traefik.containo.us` also means Traefik v2 rule syntax. */
+  readonly traefikApiGroup: 'traefik.io' | 'traefik.containo.us';
 }
 
 export interface Plan {

@@ -1,6 +1,6 @@
 /**
- * Which objects a route object names: the DestinationRules defining its subsets and the ServiceEntries
- * defining its hosts. Shells order their work by it (a route is applied after what it names); policies
+ * Which objects a route object names: for a VirtualService the DestinationRules defining its subsets and the
+ * ServiceEntries defining its hosts; for an IngressRoute its Middlewares and TraefikServices. Shells order their work by it (a route is applied after what it names); policies
  * check with it that every reference resolves.
  */
 import type { Manifest } from './emit/manifest';
@@ -34,7 +34,9 @@ export function referenceIndex(manifests: readonly Manifest[]): (manifest: Manif
     if (m.kind === 'DestinationRule') add(m.spec.host as string, m);
     if (m.kind === 'ServiceEntry') for (const host of m.spec.hosts as string[]) add(host, m);
   }
+  const byKindName = new Map(manifests.map((m) => [`${m.kind}/${m.metadata.namespace}/${m.metadata.name}`, m]));
   return (manifest) => {
+    if (manifest.kind === 'IngressRoute') return ingressRouteReferences(manifest, byKindName);
     const named = new Set<Manifest>();
     for (const d of routeDestinations(manifest)) {
       for (const candidate of byHost.get(d.host) ?? []) {
@@ -45,4 +47,21 @@ export function referenceIndex(manifests: readonly Manifest[]): (manifest: Manif
     }
     return [...named];
   };
+}
+
+/** An IngressRoute names its Middlewares and TraefikServices (by name, in its namespace unless one is given). */
+function ingressRouteReferences(manifest: Manifest, byKindName: ReadonlyMap<string, Manifest>): Manifest[] {
+  const named = new Set<Manifest>();
+  type Ref = { name: string; namespace?: string; kind?: string };
+  for (const route of (manifest.spec.routes as { middlewares?: Ref[]; services?: Ref[] }[] | undefined) ?? []) {
+    const refs = [
+      ...(route.middlewares ?? []).map((r) => ({ ...r, kind: 'Middleware' })),
+      ...(route.services ?? []).filter((r) => r.kind === 'TraefikService'),
+    ];
+    for (const r of refs) {
+      const found = byKindName.get(`${r.kind}/${r.namespace ?? manifest.metadata.namespace}/${r.name}`);
+      if (found) named.add(found);
+    }
+  }
+  return [...named];
 }

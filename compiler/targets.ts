@@ -1,10 +1,12 @@
 /** The emitter factory: one emitter per target behind one interface. */
 import { emitIstio } from './emit/istio';
+import { emitTraefik } from './emit/traefik';
 import type { Emitter } from './emit/manifest';
 import type { Target } from './spec/schema';
 
 const EMITTERS: Partial<Record<Target, Emitter>> = {
   istio: emitIstio,
+  traefik: emitTraefik,
 };
 
 export function emitterFor(target: Target): Emitter | undefined {

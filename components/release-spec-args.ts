@@ -25,6 +25,7 @@ export interface RateLimitArgs {
   average: number;
   burst?: number;
   period?: string;
+  sourceCriterion?: { ipDepth?: number; excludedIPs?: string[]; requestHeaderName?: string; requestHost?: boolean };
 }
 
 export interface CircuitBreakerArgs {
@@ -35,6 +36,10 @@ export interface CircuitBreakerArgs {
   maxEjectionPercent?: number;
   maxConnections?: number;
   maxPendingRequests?: number;
+  checkPeriod?: string;
+  fallbackDuration?: string;
+  recoveryDuration?: string;
+  responseCode?: number;
 }
 
 export interface ResilienceArgs {
@@ -97,6 +102,7 @@ export interface EntryRuleArgs {
   lane?: string;
   weights?: { [lane: string]: number };
   steps?: { [lane: string]: number }[];
+  sticky?: { cookie: { name?: string; secure?: boolean; httpOnly?: boolean; sameSite?: 'none' | 'lax' | 'strict'; maxAge?: number } };
 }
 
 export interface EntryArgs {
@@ -105,7 +111,7 @@ export interface EntryArgs {
   service: string;
   rules: EntryRuleArgs[];
   resilience?: ResilienceArgs;
-  traefik?: { entryPoints?: string[] };
+  traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us' };
 }
 
 export interface ReleaseSpecArgs {

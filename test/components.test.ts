@@ -99,3 +99,27 @@ describe('graylane:index:Release', () => {
     );
   });
 });
+
+describe('graylane:index:Release with target traefik', () => {
+  it('registers the Traefik objects; the IngressRoute depends on its Middlewares and TraefikService', async () => {
+    const dependsOn = new Map<string, string[]>();
+    const record: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+      if (type !== 'graylane:index:Release') dependsOn.set(name, ((opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as unknown as { __name: string }).__name).sort());
+      return undefined;
+    };
+    registered.length = 0;
+    const release = new Release('demo', { specYaml: readExample('coding-demo.release.yaml') }, { transformations: [record] });
+    await registeredChildren(release);
+    assert.deepEqual(registered.filter((r) => r.name.startsWith('demo-')).map((r) => r.type).sort(), [
+      'kubernetes:traefik.io/v1alpha1:IngressRoute',
+      'kubernetes:traefik.io/v1alpha1:Middleware',
+      'kubernetes:traefik.io/v1alpha1:Middleware',
+      'kubernetes:traefik.io/v1alpha1:TraefikService',
+    ]);
+    assert.deepEqual(dependsOn.get('demo-ingressroute-pro-k8s-flask-entry'), [
+      'demo-middleware-pro-k8s-flask-circuitbreaker',
+      'demo-middleware-pro-k8s-flask-ratelimit',
+      'demo-traefikservice-pro-k8s-flask-canary-split',
+    ]);
+  });
+});

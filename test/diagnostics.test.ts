@@ -160,7 +160,7 @@ const CASES: Case[] = [
     at: '28:30',
     path: ["spec","entry","rules",0,"match","headers","x-lane"],
     message: "Rule \"beta\" matches on the lane header \"x-lane\" at the gateway, where clients can set it to pick any lane.",
-    hint: "match on another header (the entry then sets the lane header itself), or set trafficLabel.trusted: true if only trusted callers reach this gateway",
+    hint: "match on another header (the entry then sets the lane header itself), or set trafficLabel.trusted: true if only trusted callers reach this entry",
   },
   {
     code: 'GL212',
@@ -327,11 +327,11 @@ const CASES: Case[] = [
   {
     code: 'GL401',
     from: "targets: [istio]",
-    to: "targets: [istio, traefik]",
+    to: "targets: [istio, asm]",
     at: '7:12',
     path: ["spec","targets"],
-    message: "Target \"traefik\" is not yet supported by this version of graylane; nothing was emitted for it.",
-    hint: "render the istio target, or upgrade graylane",
+    message: "Target \"asm\" is not yet supported by this version of graylane; nothing was emitted for it.",
+    hint: "this version emits istio and traefik",
   },
   {
     code: 'GL402',
@@ -350,6 +350,15 @@ const CASES: Case[] = [
     path: ["spec","lanes","gray","fallback","when"],
     message: "Lane \"gray\" falls back when a copy is \"unavailable\", which upstream Istio cannot do at run time (target istio).",
     hint: "use target \"asm\", whose VirtualService fallback handles unavailable copies, or keep only \"noinstances\"",
+  },
+  {
+    code: 'GL230',
+    from: "service: web\n",
+    to: "service: web\n    resilience: { circuitBreaker: { expression: \"NetworkErrorRatio() > 1\" } }\n",
+    at: '25:49',
+    path: ["spec","entry","resilience","circuitBreaker","expression"],
+    message: "Circuit-breaker expression \"NetworkErrorRatio() > 1\" is not valid for Traefik: the value compared with NetworkErrorRatio() must be a float literal such as 1.0 (Traefik does not convert 1).",
+    hint: "write e.g. \"NetworkErrorRatio() > 0.30 || LatencyAtQuantileMS(50.0) > 100\"",
   },
 ];
 

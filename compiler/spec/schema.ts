@@ -46,6 +46,15 @@ const rateLimit = z.strictObject({
   average: z.number().int().min(0).describe('Requests per period on average.'),
   burst: z.number().int().min(1).optional().describe('Requests allowed above the average in a burst.'),
   period: duration.optional().describe('Period of `average`; default 1s.'),
+  sourceCriterion: z
+    .strictObject({
+      ipDepth: z.number().int().min(0).optional().describe('Use the client IP found this deep in X-Forwarded-For.'),
+      excludedIPs: z.array(z.string()).optional().describe('Proxies skipped when reading X-Forwarded-For.'),
+      requestHeaderName: z.string().optional().describe('Group requests by this header instead of the client IP.'),
+      requestHost: z.boolean().optional().describe('Group requests by their Host.'),
+    })
+    .optional()
+    .describe('What counts as one client (Traefik): default the client IP.'),
 });
 
 const circuitBreaker = z.strictObject({
@@ -56,6 +65,10 @@ const circuitBreaker = z.strictObject({
   maxEjectionPercent: z.number().int().min(0).max(100).optional(),
   maxConnections: z.number().int().min(1).optional().describe('Istio connection pool: TCP connections per host.'),
   maxPendingRequests: z.number().int().min(1).optional().describe('Istio connection pool: queued HTTP requests.'),
+  checkPeriod: duration.optional().describe('Traefik: how often the expression is evaluated.'),
+  fallbackDuration: duration.optional().describe('Traefik: how long the breaker stays open.'),
+  recoveryDuration: duration.optional().describe('Traefik: how long it takes to recover.'),
+  responseCode: z.number().int().min(100).max(599).optional().describe('Traefik: status returned while open.'),
 });
 
 const resilience = z
@@ -138,6 +151,18 @@ const rule = z
     lane: z.string().optional().describe('Matching requests go to this lane.'),
     weights: weights.optional(),
     steps: z.array(weights).min(1).optional().describe('Progressive weights; the environment picks the step.'),
+    sticky: z
+      .strictObject({
+        cookie: z.strictObject({
+          name: z.string().optional(),
+          secure: z.boolean().optional(),
+          httpOnly: z.boolean().optional(),
+          sameSite: z.enum(['none', 'lax', 'strict']).optional(),
+          maxAge: z.number().int().optional().describe('Seconds; 0 makes a session cookie.'),
+        }),
+      })
+      .optional()
+      .describe('Keep a client on the share it first got (Traefik sticky cookie on weighted splits).'),
   })
   .describe('One entry rule: `lane`, `weights` or `steps`, optionally behind `match`. First match wins.');
 
@@ -149,7 +174,13 @@ const entry = z
     rules: z.array(rule).min(1),
     resilience: resilience.optional(),
     traefik: z
-      .strictObject({ entryPoints: z.array(z.string()).optional() })
+      .strictObject({
+        entryPoints: z.array(z.string()).optional().describe('Traefik entry points, e.g. [web, websecure].'),
+        apiGroup: z
+          .enum(['traefik.io', 'traefik.containo.us'])
+          .optional()
+          .describe('traefik.io (default; Traefik v3 rule syntax) or traefik.containo.us (Traefik v2 syntax).'),
+      })
       .optional()
       .describe('Traefik settings of the entry.'),
   })
