@@ -72,7 +72,7 @@ describe('target traefik over generated specs', () => {
         const rules = spec.spec.entry.rules;
         const send = (headers: Record<string, string>) => {
           // With a lane header in the spec, a client's own value never passes the edge.
-          const spoof = spec.spec.trafficLabel ? { 'x-lane': 'spoofed' } : {};
+          const spoof: Record<string, string> = spec.spec.trafficLabel ? { 'x-lane': 'spoofed' } : {};
           const hop = simulateTraefik(objects, { entryPoint: 'web', host: 'web.example.com', headers: { ...headers, ...spoof } });
           assert.deepEqual(hop.problems, []);
           if (spec.spec.trafficLabel) assert.notEqual(hop.headers['x-lane'], 'spoofed');
