@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../compiler';
-import { summary } from '../cli/main';
+import { summary } from '../cli/commands/shared';
 import { writeOutputDir } from '../cli/output-dir';
 import { compileFile } from '../cli/spec-file';
 import { stackConfigs } from './stack-configs';

@@ -104,23 +104,36 @@ export function simulateIstio(objects: readonly KubeObject[], request: IstioRequ
     const route = routes[i]!;
     const matchIndex = firstMatch(route, request, headers);
     if (matchIndex === undefined) continue;
-    const dests = route.route ?? [];
-    const total = dests.reduce((sum, d) => sum + (d.weight ?? 0), 0);
     return {
       status: 'routed',
       virtualService: vs.name,
       ...(route.name !== undefined ? { route: route.name } : {}),
       routeIndex: i,
       ...(matchIndex >= 0 ? { matchIndex } : {}),
-      destinations: dests.map((d) => {
-        const weight = dests.length === 1 ? 100 : total === 0 ? 100 / dests.length : d.weight ?? 0;
-        // Envoy: the weighted cluster's header operations first, then the route's.
-        const after = applyOps(applyOps(headers, d.headers?.request), route.headers?.request);
-        return resolve(objects, d.destination, weight, after, vs.namespace);
-      }),
+      destinations: routeTargets(objects, vs.object, i, headers),
     };
   }
   return { status: 'no-route', virtualService: vs.name, destinations: [] };
+}
+
+/** Where one route of a VirtualService sends a request with these headers (weights, header operations, subsets). */
+export function routeTargets(
+  objects: readonly KubeObject[],
+  virtualService: KubeObject,
+  routeIndex: number,
+  requestHeaders: Readonly<Record<string, string>> = {},
+): SimulatedDestination[] {
+  const headers = lowerKeys(requestHeaders);
+  const route = ((virtualService.spec as VirtualServiceSpec).http ?? [])[routeIndex];
+  if (!route) return [];
+  const dests = route.route ?? [];
+  const total = dests.reduce((sum, d) => sum + (d.weight ?? 0), 0);
+  return dests.map((d) => {
+    const weight = dests.length === 1 ? 100 : total === 0 ? 100 / dests.length : d.weight ?? 0;
+    // Envoy: the weighted cluster's header operations first, then the route's.
+    const after = applyOps(applyOps(headers, d.headers?.request), route.headers?.request);
+    return resolve(objects, d.destination, weight, after, virtualService.metadata?.namespace ?? 'default');
+  });
 }
 
 interface FoundVirtualService {

@@ -63,12 +63,34 @@ export function simulateTraefik(objects: readonly KubeObject[], request: Traefik
   if (candidates.length === 0) return { status: 'no-route', middlewares: [], headers, backends: [], problems: [] };
   // Highest priority first; the sort is stable, so equal priorities keep file order.
   const winner = [...candidates].sort((a, b) => b.priority - a.priority)[0]!;
+  return { status: 'routed', router: winner.id, priority: winner.priority, ...runRoute(objects, winner.route, winner.namespace, headers) };
+}
+
+/** What one IngressRoute route does with a request it takes: middlewares in order, then its backends. */
+export function traefikRouteTargets(
+  objects: readonly KubeObject[],
+  ingressRoute: KubeObject,
+  routeIndex: number,
+  requestHeaders: Readonly<Record<string, string>> = {},
+): Pick<TraefikHop, 'middlewares' | 'headers' | 'backends' | 'problems'> {
+  const route = ((ingressRoute.spec as { routes?: Route[] }).routes ?? [])[routeIndex];
+  const headers = Object.fromEntries(Object.entries(requestHeaders).map(([k, v]) => [k.toLowerCase(), v]));
+  if (!route) return { middlewares: [], headers, backends: [], problems: [`no route #${routeIndex}`] };
+  return runRoute(objects, route, ingressRoute.metadata?.namespace ?? 'default', headers);
+}
+
+function runRoute(
+  objects: readonly KubeObject[],
+  route: Route,
+  namespace: string,
+  headers: Record<string, string>,
+): Pick<TraefikHop, 'middlewares' | 'headers' | 'backends' | 'problems'> {
   const problems: string[] = [];
   const middlewares: TraefikMiddlewareRun[] = [];
-  for (const ref of winner.route.middlewares ?? []) {
-    const m = find(objects, 'Middleware', ref.namespace ?? winner.namespace, ref.name);
+  for (const ref of route.middlewares ?? []) {
+    const m = find(objects, 'Middleware', ref.namespace ?? namespace, ref.name);
     if (!m) {
-      problems.push(`Middleware ${ref.namespace ?? winner.namespace}/${ref.name} does not exist`);
+      problems.push(`Middleware ${ref.namespace ?? namespace}/${ref.name} does not exist`);
       continue;
     }
     for (const [type, config] of Object.entries((m.spec ?? {}) as Record<string, unknown>)) {
@@ -81,8 +103,8 @@ export function simulateTraefik(objects: readonly KubeObject[], request: Traefik
       }
     }
   }
-  const backends = expand(objects, winner.route.services ?? [], winner.namespace, 100, problems, 0);
-  return { status: 'routed', router: winner.id, priority: winner.priority, middlewares, headers, backends, problems };
+  const backends = expand(objects, route.services ?? [], namespace, 100, problems, 0);
+  return { middlewares, headers, backends, problems };
 }
 
 function expand(

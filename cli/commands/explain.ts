@@ -1,0 +1,57 @@
+import { Option, type Command } from 'commander';
+import { explain, explainText } from '../../compiler/inspect/explain';
+import { UsageError, type CliIo } from '../io';
+import { loadInput, type LoadedInput } from '../inputs';
+import { parsePair, parseStep } from './shared';
+
+interface ExplainFlags {
+  step?: number;
+  gateway?: string;
+  mesh?: boolean;
+  entryPoint?: string;
+  host: string;
+  header?: [string, string][];
+  query?: [string, string][];
+  hops?: string;
+  laneHeader?: string;
+  namespace?: string;
+  format: 'text' | 'json';
+}
+
+export function explainCommand(program: Command, io: CliIo): void {
+  program
+    .command('explain')
+    .description('Follow one request hop by hop: which object and rule match and why, where it goes, which lane it carries.')
+    .argument('<input>', 'release spec, rendered YAML file or directory, or git:REV:path')
+    .option('--step <n>', 'progressive step, when the input is a spec', parseStep)
+    .option('--gateway <ns/name>', 'the request enters through this Istio gateway')
+    .option('--mesh', 'the request comes from a workload inside the mesh')
+    .option('--entry-point <name>', 'the request enters through this Traefik entry point')
+    .requiredOption('--host <host>', 'host the request is for (a service name is enough inside the mesh)')
+    .option('--header <name=value>', 'request header (repeatable)', parsePair)
+    .option('--query <name=value>', 'query parameter (repeatable)', parsePair)
+    .option('--hops <services>', 'services the request visits next, comma-separated (e.g. reviews,ratings)')
+    .option('--lane-header <name>', 'the lane header (default: the spec\'s trafficLabel.header)')
+    .option('-n, --namespace <ns>', 'namespace for short service names (default: the spec\'s)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((ref: string, opts: ExplainFlags) => {
+      const ways = [opts.gateway !== undefined, opts.mesh === true, opts.entryPoint !== undefined].filter(Boolean).length;
+      if (ways !== 1) throw new UsageError('say where the request enters: exactly one of --gateway ns/name, --mesh, --entry-point name');
+      const input = loadInput(ref, io.cwd, opts.step !== undefined ? { step: opts.step } : {});
+      const laneHeader = opts.laneHeader ?? input.plan?.laneHeader;
+      const gateway = opts.mesh ? 'mesh' : opts.entryPoint !== undefined ? `traefik:${opts.entryPoint}` : opts.gateway!;
+      const host = opts.mesh ? serviceHost(opts.host, input, opts.namespace) : opts.host;
+      const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
+      const result = explain(input.objects, { gateway, host, headers: Object.fromEntries(opts.header ?? []), query: Object.fromEntries(opts.query ?? []), hops }, laneHeader);
+      io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader));
+    });
+}
+
+/** "reviews" → the spec's host for it, or reviews.<namespace>.svc.cluster.local; a dotted host stays. */
+function serviceHost(name: string, input: LoadedInput, namespace: string | undefined): string {
+  if (name.includes('.')) return name;
+  const fromPlan = input.plan?.services.find((s) => s.name === name)?.host;
+  if (fromPlan) return fromPlan;
+  const ns = namespace ?? input.plan?.namespace ?? input.objects.find((o) => o.kind === 'VirtualService')?.metadata.namespace ?? 'default';
+  return `${name}.${ns}.svc.cluster.local`;
+}

@@ -1,0 +1,102 @@
+/**
+ * `graylane diff`: what a change does to traffic, for a pull-request comment. Traffic first (per entry route
+ * and per service × lane, before → after), then the objects added, changed and removed with a compact YAML
+ * diff, then a picture of the new lanes.
+ */
+import type { Manifest } from '../emit/manifest';
+import type { Plan } from '../plan';
+import { manifestToYaml } from '../serialize';
+import { graphMermaid } from './graph';
+import { lineDiff } from './text-diff';
+import { trafficOf, type TrafficContext } from './traffic';
+
+export interface DiffSide {
+  readonly label: string;
+  readonly objects: readonly Manifest[];
+  readonly plan?: Plan;
+}
+
+export interface TrafficChange {
+  readonly where: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface ObjectChange {
+  readonly change: 'added' | 'changed' | 'removed';
+  readonly object: string;
+  readonly diff: readonly string[];
+}
+
+export interface DiffReport {
+  readonly before: string;
+  readonly after: string;
+  readonly traffic: readonly TrafficChange[];
+  readonly objects: readonly ObjectChange[];
+  /** Mermaid diagram of the new side's lanes and fallbacks, when it comes from a spec. */
+  readonly mermaid?: string;
+}
+
+export function diffReleases(before: DiffSide, after: DiffSide, context: TrafficContext = {}): DiffReport {
+  const ctx = (side: DiffSide): TrafficContext => ({
+    ...context,
+    ...(side.plan?.laneHeader !== undefined ? { laneHeader: side.plan.laneHeader } : {}),
+  });
+  const lanes = [...new Set([...(before.plan?.lanes ?? []), ...(after.plan?.lanes ?? [])].map((l) => l.name))].sort();
+  const withLanes = (side: DiffSide) => ({ ...ctx(side), ...(lanes.length > 0 ? { lanes } : {}) });
+  const old = trafficOf(before.objects, withLanes(before));
+  const neu = trafficOf(after.objects, withLanes(after));
+  const traffic: TrafficChange[] = [];
+  for (const where of [...new Set([...old.keys(), ...neu.keys()])].sort()) {
+    const b = old.get(where);
+    const a = neu.get(where);
+    if (b !== a) traffic.push({ where, ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) });
+  }
+  const key = (m: Manifest) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;
+  const oldObjects = new Map(before.objects.map((m) => [key(m), manifestToYaml(m)]));
+  const newObjects = new Map(after.objects.map((m) => [key(m), manifestToYaml(m)]));
+  const objects: ObjectChange[] = [];
+  for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort()) {
+    const b = oldObjects.get(object);
+    const a = newObjects.get(object);
+    if (b === a) continue;
+    const change = b === undefined ? 'added' : a === undefined ? 'removed' : 'changed';
+    objects.push({ object, change, diff: lineDiff(b ?? '', a ?? '').filter((l) => l !== '+ ' && l !== '- ') });
+  }
+  return { before: before.label, after: after.label, traffic, objects, ...(after.plan ? { mermaid: graphMermaid(after.plan) } : {}) };
+}
+
+export function diffMarkdown(r: DiffReport): string {
+  const out: string[] = [`### graylane diff: \`${r.before}\` → \`${r.after}\``, ''];
+  if (r.traffic.length === 0) out.push('**no traffic change**', '');
+  else {
+    out.push('#### Traffic', '', '| where | before | after |', '|---|---|---|');
+    for (const t of r.traffic) out.push(`| ${cell(t.where)} | ${cell(t.before ?? '—')} | ${cell(t.after ?? '—')} |`);
+    out.push('');
+  }
+  if (r.objects.length === 0) out.push('No object changes.', '');
+  else {
+    out.push(`#### Objects (${count(r.objects, 'added')} added, ${count(r.objects, 'changed')} changed, ${count(r.objects, 'removed')} removed)`, '');
+    for (const o of r.objects) {
+      out.push(`<details><summary>${o.change}: ${o.object}</summary>`, '', '```diff', ...o.diff, '```', '', '</details>', '');
+    }
+  }
+  if (r.mermaid && (r.traffic.length > 0 || r.objects.length > 0)) out.push('#### Lanes after the change', '', '```mermaid', r.mermaid.trimEnd(), '```', '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function diffText(r: DiffReport): string {
+  const out: string[] = [`graylane diff: ${r.before} → ${r.after}`];
+  if (r.traffic.length === 0) out.push('no traffic change');
+  for (const t of r.traffic) out.push(`${t.where}: ${t.before ?? '(none)'} → ${t.after ?? '(none)'}`);
+  for (const o of r.objects) out.push(`${o.change}: ${o.object}`);
+  return `${out.join('\n')}\n`;
+}
+
+function count(objects: readonly ObjectChange[], change: ObjectChange['change']): number {
+  return objects.filter((o) => o.change === change).length;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
