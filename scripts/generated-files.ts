@@ -8,13 +8,36 @@ import { parse } from 'yaml';
 import { compile, formatDiagnostic } from '../compiler';
 import { releaseJsonSchema } from '../compiler/spec/json-schema';
 import { stackConfigs } from './stack-configs';
+import { run } from '../cli/main';
+import { CLI_GOLDENS, commandLine } from './cli-goldens';
 
 export const ROOT = join(__dirname, '..');
 export const GOLDEN_DIR = join(ROOT, 'test', 'golden');
 export const SCHEMA_FILE = join(ROOT, 'schema', 'release.schema.json');
 
-/** Path relative to ROOT → content. */
-export function generatedFiles(): Map<string, string> {
+/** Path relative to ROOT → content, including the CLI goldens (which run the commands in-process). */
+export async function generatedFiles(): Promise<Map<string, string>> {
+  const files = compiledFiles();
+  for (const [path, invocations] of Object.entries(CLI_GOLDENS)) {
+    const parts: string[] = [];
+    for (const args of invocations) {
+      let stdout = '';
+      let stderr = '';
+      const status = await run(args, { cwd: ROOT, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      if (status !== 0) throw new Error(`${commandLine(args)} exited ${status}: ${stderr}`);
+      parts.push(path.endsWith('.txt') ? `${commandLine(args)}\n${stdout}` : stdout);
+    }
+    files.set(path, parts.join('\n'));
+  }
+  return files;
+}
+
+/** Paths of every generated file, without computing them. */
+export function generatedFilePaths(): string[] {
+  return [...compiledFiles().keys(), ...Object.keys(CLI_GOLDENS)];
+}
+
+function compiledFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('schema/release.schema.json', `${JSON.stringify(releaseJsonSchema(), null, 2)}\n`);
   for (const file of readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.release.yaml')).sort()) {

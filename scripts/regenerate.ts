@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generatedFiles, GOLDEN_DIR, ROOT } from './generated-files';
 
-const files = generatedFiles();
+async function main(): Promise<void> {
+const files = await generatedFiles();
 // Goldens of examples that no longer exist must go too.
 for (const dir of readdirSync(GOLDEN_DIR, { withFileTypes: true }).filter((d) => d.isDirectory())) {
   rmSync(join(GOLDEN_DIR, dir.name), { recursive: true, force: true });
@@ -13,3 +14,6 @@ for (const [path, content] of files) {
   writeFileSync(join(ROOT, path), content);
 }
 console.log(`wrote ${files.size} generated files`);
+}
+
+void main();

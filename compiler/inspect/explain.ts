@@ -161,7 +161,7 @@ export function destinationLabel(d: Pick<SimulatedDestination, 'host' | 'subset'
     if (entries.length === 1 && entries[0]![0] === 'version') return entries[0]![1];
     return `{${entries.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
   }
-  return d.host;
+  return d.host.replace(/\.svc\.cluster\.local$/, '');
 }
 
 export function explainText(root: ExplainedHop, laneHeader?: string): string {
@@ -183,7 +183,8 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
     for (const d of h.destinations) {
       const subset = d.subset !== undefined ? ` subset ${d.subset}` : '';
       const carried = laneHeader !== undefined ? `; ${laneHeader}: ${d.lane ?? '(none)'}` : '';
-      lines.push(`${pad}  → ${fmt(d.weight)}% to ${d.host}${subset} (${destinationLabel(d)})${carried}${d.share !== d.weight ? ` [${fmt(d.share)}% of all requests]` : ''}`);
+      const label = destinationLabel(d);
+      lines.push(`${pad}  → ${fmt(d.weight)}% to ${d.host}${subset}${d.subset !== undefined || d.endpoints ? ` (${label})` : ''}${carried}${d.share !== d.weight ? ` [${fmt(d.share)}% of all requests]` : ''}`);
       if (d.problem) lines.push(`${pad}    ✗ ${d.problem}`);
       if (d.next) walk(d.next, depth + 2, n + 1);
     }

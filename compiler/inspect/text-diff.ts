@@ -15,10 +15,11 @@ export function lineDiff(before: string, after: string, context = 2): string[] {
       ops.push({ op: ' ', line: a[i]! });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ op: '+', line: b[j++]! });
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removed lines before the added ones that replace them, as diff(1) shows them.
       ops.push({ op: '-', line: a[i++]! });
+    } else {
+      ops.push({ op: '+', line: b[j++]! });
     }
   }
   const keep = ops.map((o, k) => o.op !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((x) => x.op !== ' '));
