@@ -80,4 +80,4 @@ for (const [services, lanes] of SIZES) {
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
-console.log(`(median of ${ROUNDS} rounds; compile = parse → validate → normalize → check → emit, without serialize)`);
+console.log(`(median of ${ROUNDS} rounds; compile = parse → validate → normalize → check → emit → the policy rules' self-check, without serialize)`);

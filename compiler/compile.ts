@@ -11,6 +11,7 @@ import type { Plan } from './plan';
 import { manifestsToYaml } from './serialize';
 import { TARGETS, type ReleaseSpec, type Target } from './spec/schema';
 import { emitterFor, implementedTargets } from './targets';
+import { runRules } from './rules/run';
 import { validateSpec } from './validate';
 
 export interface CompileOptions {
@@ -87,11 +88,27 @@ export function compileManifests(
       continue;
     }
     const emitted = emit(plan);
-    diagnostics.push(...emitted.diagnostics.map(place));
+    diagnostics.push(...emitted.diagnostics.map(place), ...selfCheck(target, emitted.manifests));
     outputs.push({ target, manifests: emitted.manifests });
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
   return { ok: true, diagnostics: sortDiagnostics(diagnostics), spec, plan, outputs };
+}
+
+/**
+ * The policy rules that hold in every environment, run on graylane's own output: a finding here is a graylane
+ * bug, reported rather than shipped.
+ */
+function selfCheck(target: Target, manifests: readonly Manifest[]): Diagnostic[] {
+  return runRules(manifests, { environment: 'dev' })
+    .filter((f) => f.level === 'mandatory')
+    .map((f) => ({
+      code: 'GL500',
+      severity: 'error' as const,
+      path: [],
+      message: `graylane emitted an object that breaks rule ${f.rule} for target ${target}: ${f.message}`,
+      hint: 'this is a bug in graylane: please report it with the spec',
+    }));
 }
 
 function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {

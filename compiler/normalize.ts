@@ -44,6 +44,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       name,
       host,
       ports,
+      workloadLabels: s.workloadLabels ?? { app: name },
       resolution,
       ...(resilience ? { resilience } : {}),
       ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
@@ -68,6 +69,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     lanes,
     services,
     ...(spec.spec.trafficLabel ? { laneHeader: spec.spec.trafficLabel.header.toLowerCase() } : {}),
+    ...(spec.spec.exportTo ? { exportTo: [...spec.spec.exportTo] } : {}),
     // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
     laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
     entry: {

@@ -55,6 +55,8 @@ export interface PlanService {
   readonly host: string;
   readonly ports: readonly ServicePort[];
   readonly resilience?: Resilience;
+  /** Labels every pod of the service carries, whatever its lane. */
+  readonly workloadLabels: Readonly<Record<string, string>>;
   /** Lane name → destination, for every lane of the release. */
   readonly resolution: Readonly<Record<string, Destination>>;
   /** Split for requests that carry no lane; absent means all to the baseline. */
@@ -106,4 +108,6 @@ export interface Plan {
   readonly laneHeader?: string;
   readonly laneHeaderTrusted: boolean;
   readonly entry: PlanEntry;
+  /** Istio exportTo of every object; undefined leaves Istio's default. */
+  readonly exportTo?: readonly string[];
 }

@@ -59,6 +59,7 @@ export interface ServiceArgs {
   port?: number;
   ports?: ServicePortArgs[];
   host?: string;
+  workloadLabels?: { [key: string]: string };
   resilience?: ResilienceArgs;
 }
 
@@ -126,5 +127,6 @@ export interface ReleaseSpecArgs {
     entry: EntryArgs;
     canary?: { [service: string]: { [lane: string]: number } };
     resilience?: ResilienceArgs;
+    exportTo?: string[];
   };
 }

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { implementedTargets } from '../compiler';
-import { compileExample, exampleFiles, manifestsOf, readExample } from './support/examples';
+import { compile, implementedTargets } from '../compiler';
+import { istioSemanticProblems } from '../compiler/rules/istio-semantics';
+import { stackConfigs } from '../scripts/stack-configs';
+import { compileExample, exampleFiles, manifestsOf, readExample, ROOT } from './support/examples';
 import { CRD_DIR, istioCrds } from './support/istio-crds';
 import { traefikCrds } from './support/traefik-crds';
 import { parse } from 'yaml';
@@ -67,5 +69,17 @@ describe('every emitted object validates against the upstream CRDs', () => {
         });
       }
     }
+  }
+});
+
+describe('every object of every stack environment validates against the upstream CRDs', () => {
+  for (const stack of stackConfigs(ROOT)) {
+    it(`${stack.env} (${stack.specFile})`, () => {
+      const result = compile(readFileSync(join(ROOT, stack.specFile), 'utf8'), stack.options);
+      for (const m of manifestsOf(result)) {
+        assert.deepEqual(istioCrds().validate(m), [], `${m.kind} ${m.metadata.name}`);
+        assert.deepEqual(istioSemanticProblems(m), [], `${m.kind} ${m.metadata.name}`);
+      }
+    });
   }
 });

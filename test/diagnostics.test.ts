@@ -336,11 +336,11 @@ const CASES: Case[] = [
   {
     code: 'GL402',
     from: "service: web\n",
-    to: "service: web\n    resilience: { rateLimit: { average: 10 } }\n",
-    at: '25:30',
-    path: ["spec","entry","resilience","rateLimit"],
-    message: "Target istio does not emit rate limits: Istio networking objects cannot express them (Envoy local rate limiting needs an EnvoyFilter).",
-    hint: "target traefik emits a rateLimit Middleware; on istio add an EnvoyFilter with envoy.filters.http.local_ratelimit",
+    to: "service: web\n    resilience: { circuitBreaker: { expression: \"NetworkErrorRatio() > 0.5\" } }\n",
+    at: '25:49',
+    path: ["spec","entry","resilience","circuitBreaker","expression"],
+    message: "Target istio ignores circuitBreaker.expression, a Traefik expression; Istio breaks circuits by outlier detection.",
+    hint: "set circuitBreaker.consecutiveErrors, interval and baseEjectionTime for istio",
   },
   {
     code: 'GL403',

@@ -91,6 +91,10 @@ const service = z
     port: z.number().int().min(1).max(65535).optional().describe('The one port of the service.'),
     ports: z.array(servicePort).min(1).optional().describe('Several ports; the first is the default.'),
     host: z.string().optional().describe('Default: <name>.<namespace>.svc.cluster.local.'),
+    workloadLabels: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Labels of every pod of the service, all lanes (default { app: <name> }): selects sidecars for EnvoyFilters.'),
     resilience: resilience.optional(),
   })
   .describe('A service of the release: `port` or `ports`.');
@@ -208,6 +212,10 @@ export const releaseSchema = z
         .optional()
         .describe('Per-service weights for requests that carry no lane.'),
       resilience: resilience.optional().describe('Defaults for every service.'),
+      exportTo: z
+        .array(z.string())
+        .optional()
+        .describe('Namespaces that see the Istio objects ("." = their own, "*" = all); default: Istio\'s (all).'),
     }),
   })
   .describe('A graylane release: services, lanes and entry rules compiled to traffic configuration.');

@@ -2,30 +2,39 @@
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan } from '../../plan';
 import type { Resilience } from '../../spec/schema';
-import { sortManifests, type Emitted } from '../manifest';
+import { sortManifests, type Emitted, type Manifest } from '../manifest';
+import { entryRateLimit } from './rate-limit';
 import { destinationRules } from './destination-rules';
 import { serviceEntries } from './service-entries';
 import { virtualServices } from './virtual-services';
 
 /** Apply order: hosts and subsets exist before any route names them. */
-export const ISTIO_KIND_ORDER = ['ServiceEntry', 'DestinationRule', 'VirtualService'] as const;
+export const ISTIO_KIND_ORDER = ['EnvoyFilter', 'ServiceEntry', 'DestinationRule', 'VirtualService'] as const;
 
 export function emitIstio(plan: Plan): Emitted {
-  const manifests = sortManifests([...serviceEntries(plan), ...destinationRules(plan), ...virtualServices(plan)], ISTIO_KIND_ORDER);
+  const manifests = sortManifests(
+    [...entryRateLimit(plan), ...[...serviceEntries(plan), ...destinationRules(plan), ...virtualServices(plan)].map((m) => withExportTo(plan, m))],
+    ISTIO_KIND_ORDER,
+  );
   return { manifests, diagnostics: unsupported(plan) };
+}
+
+/** The spec's exportTo on every networking object (EnvoyFilters have none). */
+function withExportTo(plan: Plan, m: Manifest): Manifest {
+  return plan.exportTo ? { ...m, spec: { ...m.spec, exportTo: [...plan.exportTo] } } : m;
 }
 
 /** What the spec asks for that Istio networking objects cannot express: said, not silently dropped. */
 function unsupported(plan: Plan): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const scan = (r: Resilience | undefined, path: (string | number)[]) => {
-    if (r?.rateLimit)
+  const scan = (r: Resilience | undefined, path: (string | number)[], entry = false) => {
+    if (r?.rateLimit && !entry)
       out.push({
         code: 'GL402',
         severity: 'warning',
         path: [...path, 'rateLimit'],
-        message: 'Target istio does not emit rate limits: Istio networking objects cannot express them (Envoy local rate limiting needs an EnvoyFilter).',
-        hint: 'target traefik emits a rateLimit Middleware; on istio add an EnvoyFilter with envoy.filters.http.local_ratelimit',
+        message: 'Target istio emits a rate limit for the entry only (an EnvoyFilter on the entry service\'s sidecars); this per-service rate limit is not emitted.',
+        hint: 'move the rate limit to entry.resilience, or add an EnvoyFilter with envoy.filters.http.local_ratelimit for this service',
       });
     if (r?.circuitBreaker?.expression !== undefined)
       out.push({
@@ -36,7 +45,7 @@ function unsupported(plan: Plan): Diagnostic[] {
         hint: 'set circuitBreaker.consecutiveErrors, interval and baseEjectionTime for istio',
       });
   };
-  scan(plan.entry.resilience, ['spec', 'entry', 'resilience']);
+  scan(plan.entry.resilience, ['spec', 'entry', 'resilience'], true);
   for (const s of plan.services) scan(s.resilience, ['spec', 'services', s.name, 'resilience']);
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import type { HeaderCondition, Plan, PlanRule, PlanService } from '../../plan';
 import type { StringMatch } from '../../spec/schema';
+import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
 import { ISTIO_API } from './destination-rules';
 import { destination, splitDestinations, laneHeaderOps, type HttpRouteDestination } from './destinations';
@@ -42,10 +43,12 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
 function gatewayVirtualService(plan: Plan): Manifest {
   const gateway = plan.entry.gateway!;
   const service = plan.services.find((s) => s.name === plan.entry.service)!;
+  const metadata = objectMetadata(plan, `${plan.release}-entry`, { service: service.name });
   return {
     apiVersion: ISTIO_API,
     kind: 'VirtualService',
-    metadata: objectMetadata(plan, `${plan.release}-entry`, { service: service.name }),
+    // Policies read the lane header from here to check that the edge strips it.
+    metadata: plan.laneHeader !== undefined ? { ...metadata, annotations: { [LANE_HEADER_ANNOTATION]: plan.laneHeader } } : metadata,
     spec: {
       hosts: [...plan.entry.hosts],
       gateways: [`${gateway.namespace}/${gateway.name}`],

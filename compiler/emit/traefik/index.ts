@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanRule, PlanService } from '../../plan';
+import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
 import { headerRule, hostRule, queryRule, type RuleSyntax } from './rule-syntax';
@@ -79,10 +80,11 @@ export function emitTraefik(plan: Plan): Emitted {
     };
   });
 
+  const metadata = objectMetadata(plan, `${plan.release}-entry`, { service: service.name });
   const ingressRoute: Manifest = {
     apiVersion,
     kind: 'IngressRoute',
-    metadata: objectMetadata(plan, `${plan.release}-entry`, { service: service.name }),
+    metadata: plan.laneHeader !== undefined ? { ...metadata, annotations: { [LANE_HEADER_ANNOTATION]: plan.laneHeader } } : metadata,
     spec: { ...(plan.entry.entryPoints.length > 0 ? { entryPoints: [...plan.entry.entryPoints] } : {}), routes },
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');

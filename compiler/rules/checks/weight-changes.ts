@@ -1,0 +1,59 @@
+/** Weighted shares of routes, keyed so the same share can be found before and after a change. */
+import type { K8sObject } from '../rule';
+import { vsSpec } from './istio-helpers';
+
+export interface Share {
+  readonly object: K8sObject;
+  /** "VirtualService ns/name route R" or "TraefikService ns/name". */
+  readonly where: string;
+  readonly destination: string;
+  readonly weight: number;
+}
+
+export function istioShares(objects: readonly K8sObject[]): Share[] {
+  return objects
+    .filter((o) => o.kind === 'VirtualService')
+    .flatMap((vs) =>
+      vsSpec(vs).http.flatMap((route, r) => {
+        const dests = route.route ?? [];
+        if (dests.length < 2) return dests.map((d) => ({ object: vs, where: where(vs, route.name ?? `#${r}`), destination: dest(d.destination), weight: 100 }));
+        // Shares to the same host and subset (e.g. tagged differently) count together.
+        const sums = new Map<string, number>();
+        for (const d of dests) sums.set(dest(d.destination), (sums.get(dest(d.destination)) ?? 0) + (d.weight ?? 0));
+        return [...sums].map(([destination, weight]) => ({ object: vs, where: where(vs, route.name ?? `#${r}`), destination, weight }));
+      }),
+    );
+}
+
+export function traefikShares(objects: readonly K8sObject[]): Share[] {
+  return objects
+    .filter((o) => o.kind === 'TraefikService')
+    .flatMap((ts) => {
+      const services = ((ts.spec ?? {}) as { weighted?: { services?: { name: string; namespace?: string; weight?: number }[] } }).weighted?.services ?? [];
+      const total = services.reduce((a, s) => a + (s.weight ?? 1), 0);
+      return services.map((s) => ({ object: ts, where: `TraefikService ${ts.metadata?.namespace ?? 'default'}/${ts.metadata?.name}`, destination: `${s.namespace ? `${s.namespace}/` : ''}${s.name}`, weight: total === 0 ? 0 : (100 * (s.weight ?? 1)) / total }));
+    });
+}
+
+/** Shares that moved by more than `max` points between `before` and `after` (a new or removed share moves from or to 0). */
+export function bigMoves(before: readonly Share[], after: readonly Share[], max: number): { share: Share; from: number; to: number }[] {
+  const key = (s: Share) => `${s.where}|${s.destination}`;
+  const old = new Map(before.map((s) => [key(s), s]));
+  const routes = new Set(before.map((s) => s.where));
+  const out: { share: Share; from: number; to: number }[] = [];
+  for (const s of after) {
+    // A route that did not exist before is new, not moved.
+    if (!routes.has(s.where)) continue;
+    const from = old.get(key(s))?.weight ?? 0;
+    if (Math.abs(s.weight - from) > max) out.push({ share: s, from, to: s.weight });
+  }
+  return out;
+}
+
+function where(vs: K8sObject, route: string): string {
+  return `VirtualService ${vs.metadata?.namespace ?? 'default'}/${vs.metadata?.name} route ${route}`;
+}
+
+function dest(d: { host: string; subset?: string }): string {
+  return `${d.host}${d.subset !== undefined ? `/${d.subset}` : ''}`;
+}

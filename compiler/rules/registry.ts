@@ -1,0 +1,41 @@
+/** Every rule, in the order reports list them. */
+import { graylaneLanesAllowed } from './checks/graylane-lanes-allowed';
+import { istioDestinationResolves } from './checks/istio-destination-resolves';
+import { istioEntryResilience } from './checks/istio-entry-resilience';
+import { istioExportToSet } from './checks/istio-exportto-set';
+import { istioExternalOwner } from './checks/istio-external-owner';
+import { istioHostConflict } from './checks/istio-host-conflict';
+import { istioLaneHeaderGuarded } from './checks/istio-lane-header-guarded';
+import { istioMaxWeightChange } from './checks/istio-max-weight-change';
+import { istioNoWildcardHosts } from './checks/istio-no-wildcard-hosts';
+import { istioSemanticRules } from './checks/istio-semantic-rules';
+import { istioWeightsValid } from './checks/istio-weights-valid';
+import { kubernetesObjectSize } from './checks/kubernetes-object-size';
+import { traefikCircuitBreakerExpression } from './checks/traefik-circuit-breaker-expression';
+import { traefikEntryResilience } from './checks/traefik-entry-resilience';
+import { traefikLaneHeaderGuarded } from './checks/traefik-lane-header-guarded';
+import { traefikMaxWeightChange } from './checks/traefik-max-weight-change';
+import type { Rule } from './rule';
+
+export const RULES: readonly Rule[] = [
+  istioDestinationResolves,
+  istioHostConflict,
+  istioWeightsValid,
+  istioNoWildcardHosts,
+  istioLaneHeaderGuarded,
+  istioSemanticRules,
+  istioExportToSet,
+  istioEntryResilience,
+  istioMaxWeightChange,
+  istioExternalOwner,
+  kubernetesObjectSize,
+  graylaneLanesAllowed,
+  traefikCircuitBreakerExpression,
+  traefikLaneHeaderGuarded,
+  traefikEntryResilience,
+  traefikMaxWeightChange,
+];
+
+export function ruleNamed(name: string): Rule | undefined {
+  return RULES.find((r) => r.name === name);
+}

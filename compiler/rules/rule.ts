@@ -1,0 +1,79 @@
+/**
+ * Policy rules: pure predicates over Kubernetes objects — graylane's or hand-written — shared by the
+ * compiler's check of its own output, `graylane check`, and the CrossGuard policy pack.
+ */
+
+export type EnforcementLevel = 'mandatory' | 'advisory' | 'disabled';
+
+export interface K8sObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly ownerReferences?: readonly { kind?: string; name?: string }[];
+  };
+  readonly spec?: unknown;
+}
+
+/** A rule's settings: its enforcement level and its parameters. */
+export type RuleConfig = { readonly enforcementLevel?: EnforcementLevel } & Readonly<Record<string, unknown>>;
+
+export interface RuleContext {
+  readonly environment: string;
+  readonly config: RuleConfig;
+  /** The lane header, when known from elsewhere than the objects (their annotation says it too). */
+  readonly laneHeader?: string;
+  /** Objects as they were before this change (for rules that compare). */
+  readonly baseline?: readonly K8sObject[];
+}
+
+interface RuleBase {
+  /** kebab-case, prefixed by target: istio-…, traefik-…, kubernetes-…, graylane-…. */
+  readonly name: string;
+  readonly description: string;
+  /** Why the rule exists: the outage it prevents. */
+  readonly rationale: string;
+  /** Level when neither the environment nor the user says otherwise. */
+  readonly defaultLevel: EnforcementLevel;
+  /** "group:Kind" of the objects it looks at, e.g. "networking.istio.io:VirtualService". */
+  readonly kinds: readonly string[];
+  /** Parameters and their JSON Schema, for the policy pack's config. */
+  readonly parameters?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+export interface ObjectRule extends RuleBase {
+  readonly scope: 'object';
+  /** Full-sentence violation messages; empty when the object complies. */
+  check(object: K8sObject, context: RuleContext): string[];
+}
+
+export interface StackRule extends RuleBase {
+  readonly scope: 'stack';
+  check(objects: readonly K8sObject[], context: RuleContext): { object: K8sObject; message: string }[];
+}
+
+export type Rule = ObjectRule | StackRule;
+
+/** "group:Kind" of an object. */
+export function kindKey(o: K8sObject): string {
+  return `${(o.apiVersion ?? '').split('/')[0]}:${o.kind}`;
+}
+
+export function appliesTo(rule: Rule, o: K8sObject): boolean {
+  return rule.kinds.includes(kindKey(o));
+}
+
+/** "VirtualService bookinfo/reviews". */
+export function ref(o: K8sObject): string {
+  return `${o.kind} ${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '?'}`;
+}
+
+export const ISTIO = 'networking.istio.io';
+export const TRAEFIK_GROUPS = ['traefik.io', 'traefik.containo.us'] as const;
+export const traefikKinds = (kind: string) => TRAEFIK_GROUPS.map((g) => `${g}:${kind}`);
+
+/** The annotation graylane puts on entry objects: which header names the lane. */
+export const LANE_HEADER_ANNOTATION = 'graylane.dev/lane-header';

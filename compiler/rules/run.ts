@@ -1,0 +1,43 @@
+/** Runs the rules over a set of objects, as `graylane check` and the compiler's own output check do. */
+import { ruleConfig, type PolicyConfig } from './environments';
+import { RULES } from './registry';
+import { appliesTo, type EnforcementLevel, type K8sObject, type Rule } from './rule';
+
+export interface Finding {
+  readonly rule: string;
+  readonly level: Exclude<EnforcementLevel, 'disabled'>;
+  readonly message: string;
+  readonly object: K8sObject;
+}
+
+export interface RunOptions {
+  readonly environment?: string;
+  readonly overrides?: PolicyConfig;
+  readonly laneHeader?: string;
+  readonly baseline?: readonly K8sObject[];
+  /** Only these rules (default: all). */
+  readonly rules?: readonly Rule[];
+}
+
+export function runRules(objects: readonly K8sObject[], options: RunOptions = {}): Finding[] {
+  const environment = options.environment ?? 'dev';
+  const findings: Finding[] = [];
+  for (const rule of options.rules ?? RULES) {
+    const config = ruleConfig(rule.name, rule.defaultLevel, environment, options.overrides);
+    const level = config.enforcementLevel ?? rule.defaultLevel;
+    if (level === 'disabled') continue;
+    const context = {
+      environment,
+      config,
+      ...(options.laneHeader !== undefined ? { laneHeader: options.laneHeader } : {}),
+      ...(options.baseline ? { baseline: options.baseline.filter((o) => appliesTo(rule, o)) } : {}),
+    };
+    const relevant = objects.filter((o) => appliesTo(rule, o));
+    if (rule.scope === 'object') {
+      for (const o of relevant) for (const message of rule.check(o, context)) findings.push({ rule: rule.name, level, message, object: o });
+    } else {
+      for (const v of rule.check(relevant, context)) findings.push({ rule: rule.name, level, message: v.message, object: v.object });
+    }
+  }
+  return findings;
+}
