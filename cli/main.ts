@@ -1,8 +1,9 @@
 /**
- * `graylane`: render, validate, explain, diff, graph. A thin shell: it reads files, calls the compiler, prints
+ * `graylane`: render, validate, explain, diff, graph, check. A thin shell: it reads files, calls the compiler, prints
  * diagnostics and writes output. Exit 0 ok, 2 bad input (nothing written), 1 internal error.
  */
 import { Command, CommanderError } from 'commander';
+import { checkCommand } from './commands/check';
 import { diffCommand } from './commands/diff';
 import { explainCommand } from './commands/explain';
 import { graphCommand } from './commands/graph';
@@ -46,6 +47,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   explainCommand(program, io);
   diffCommand(program, io);
   graphCommand(program, io, setStatus);
+  checkCommand(program, io, setStatus);
   // Every command reports usage errors through run(), as exit status 2.
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

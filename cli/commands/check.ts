@@ -1,0 +1,64 @@
+import { Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../../compiler';
+import type { PolicyConfig } from '../../compiler/rules/environments';
+import { runRules } from '../../compiler/rules/run';
+import { loadCheckInput } from '../check-inputs';
+import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
+import { UsageError, type CliIo } from '../io';
+import { version } from '../version';
+import { parseStep } from './shared';
+
+interface CheckFlags {
+  env: string;
+  baseline?: string;
+  laneHeader?: string;
+  config?: string;
+  step?: number;
+  failOn: 'mandatory' | 'advisory';
+  format: 'text' | 'json' | 'sarif' | 'github';
+}
+
+export function checkCommand(program: Command, io: CliIo, setStatus: (code: number) => void): void {
+  program
+    .command('check')
+    .description('Run the policy rules (the CrossGuard pack\'s) over a spec or a directory of YAML, with no Pulumi CLI.')
+    .argument('<input>', 'release spec, or a YAML file or directory of objects (rendered or hand-written)')
+    .option('--env <name>', 'environment whose rules apply (dev, staging, prod)', 'dev')
+    .option('--baseline <input>', 'the same release before the change (spec or YAML), for the weight-change rules')
+    .option('--lane-header <name>', 'the lane header, for YAML without a spec or graylane annotation')
+    .option('--config <file>', 'JSON rule settings: { "<rule>": { "enforcementLevel": …, …parameters } }')
+    .option('--step <n>', 'progressive step, when the input is a spec', parseStep)
+    .addOption(new Option('--fail-on <level>', 'lowest level that fails the check (exit 1)').choices(['mandatory', 'advisory']).default('mandatory'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .action((ref: string, opts: CheckFlags) => {
+      const options = opts.step !== undefined ? { step: opts.step } : {};
+      const input = loadCheckInput(ref, io.cwd, options);
+      for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
+      const baseline = opts.baseline !== undefined ? loadCheckInput(opts.baseline, io.cwd, options).objects : undefined;
+      const findings: LocatedFinding[] = runRules(input.objects, {
+        environment: opts.env,
+        overrides: readConfig(opts.config, io.cwd),
+        ...(opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : input.plan?.laneHeader !== undefined ? { laneHeader: input.plan.laneHeader } : {}),
+        ...(baseline ? { baseline } : {}),
+      }).map((f) => {
+        const location = input.locate(f.object as never);
+        return { ...f, ...(location ? { location } : {}) };
+      });
+      const output =
+        opts.format === 'json' ? checkJson(findings, opts.env) : opts.format === 'sarif' ? checkSarif(findings, version()) : opts.format === 'github' ? checkGithub(findings) : checkText(findings, opts.env);
+      io.stdout(output);
+      const failing = findings.some((f) => f.level === 'mandatory' || opts.failOn === 'advisory');
+      if (failing) setStatus(1);
+    });
+}
+
+function readConfig(file: string | undefined, cwd: string): PolicyConfig {
+  if (file === undefined) return {};
+  try {
+    return JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as PolicyConfig;
+  } catch (e) {
+    throw new UsageError(`cannot read rule settings "${file}": ${(e as Error).message}`);
+  }
+}
