@@ -69,13 +69,8 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
       if (!d.destination?.host) out.push(`${dat}.destination.host: a destination must name a host.`);
       if (d.destination?.subset !== undefined && !isDnsLabel(d.destination.subset))
         out.push(`${dat}.destination.subset: "${d.destination.subset}" is not a valid subset name (an RFC 1123 label).`);
-      if (d.weight !== undefined && (d.weight < 0 || !Number.isInteger(d.weight))) out.push(`${dat}.weight: ${d.weight} must be a whole number ≥ 0.`);
       out.push(...headerOpProblems(`${dat}.headers.request`, d.headers?.request));
     });
-    if (routes.length > 1) {
-      const sum = routes.reduce((a, d) => a + (d.weight ?? 0), 0);
-      if (sum !== 100) out.push(`${at}.route: the weights of the destinations sum to ${sum}, not 100.`);
-    }
     out.push(...headerOpProblems(`${at}.headers.request`, route.headers?.request));
     out.push(...durationProblems(`${at}.timeout`, route.timeout));
     out.push(...durationProblems(`${at}.retries.perTryTimeout`, route.retries?.perTryTimeout));

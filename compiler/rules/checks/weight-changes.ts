@@ -16,10 +16,10 @@ export function istioShares(objects: readonly K8sObject[]): Share[] {
     .flatMap((vs) =>
       vsSpec(vs).http.flatMap((route, r) => {
         const dests = route.route ?? [];
-        if (dests.length < 2) return dests.map((d) => ({ object: vs, where: where(vs, route.name ?? `#${r}`), destination: dest(d.destination), weight: 100 }));
-        // Shares to the same host and subset (e.g. tagged differently) count together.
+        // A share is its destination and the lane it tags requests with: 1% tagged gray to the same pods is
+        // another share than 99% untagged.
         const sums = new Map<string, number>();
-        for (const d of dests) sums.set(dest(d.destination), (sums.get(dest(d.destination)) ?? 0) + (d.weight ?? 0));
+        for (const d of dests) sums.set(dest(d), (sums.get(dest(d)) ?? 0) + (dests.length < 2 ? 100 : d.weight ?? 0));
         return [...sums].map(([destination, weight]) => ({ object: vs, where: where(vs, route.name ?? `#${r}`), destination, weight }));
       }),
     );
@@ -40,12 +40,21 @@ export function bigMoves(before: readonly Share[], after: readonly Share[], max:
   const key = (s: Share) => `${s.where}|${s.destination}`;
   const old = new Map(before.map((s) => [key(s), s]));
   const routes = new Set(before.map((s) => s.where));
+  const now = new Map(after.map((s) => [key(s), s]));
+  const routesNow = new Set(after.map((s) => s.where));
   const out: { share: Share; from: number; to: number }[] = [];
   for (const s of after) {
     // A route that did not exist before is new, not moved.
     if (!routes.has(s.where)) continue;
     const from = old.get(key(s))?.weight ?? 0;
     if (Math.abs(s.weight - from) > max) out.push({ share: s, from, to: s.weight });
+  }
+  // Shares that disappeared from a route that still exists moved to 0.
+  for (const s of before) {
+    if (routesNow.has(s.where) && !now.has(key(s)) && s.weight > max) {
+      const anchor = after.find((a) => a.where === s.where)!;
+      out.push({ share: { ...s, object: anchor.object }, from: s.weight, to: 0 });
+    }
   }
   return out;
 }
@@ -54,6 +63,7 @@ function where(vs: K8sObject, route: string): string {
   return `VirtualService ${vs.metadata?.namespace ?? 'default'}/${vs.metadata?.name} route ${route}`;
 }
 
-function dest(d: { host: string; subset?: string }): string {
-  return `${d.host}${d.subset !== undefined ? `/${d.subset}` : ''}`;
+function dest(d: { destination: { host: string; subset?: string }; headers?: { request?: { set?: Record<string, string>; remove?: string[] } } }): string {
+  const tags = Object.entries(d.headers?.request?.set ?? {}).map(([k, v]) => ` (${k}: ${v})`).join('');
+  return `${d.destination.host}${d.destination.subset !== undefined ? `/${d.destination.subset}` : ''}${tags}`;
 }
