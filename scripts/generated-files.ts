@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import { compile, formatDiagnostic } from '../compiler';
 import { releaseJsonSchema } from '../compiler/spec/json-schema';
 import { stackConfigs } from './stack-configs';
+import { ENVIRONMENTS, ruleConfig } from '../compiler/rules/environments';
+import { RULES } from '../compiler/rules/registry';
 import { run } from '../cli/main';
 import { CLI_GOLDENS, commandLine } from './cli-goldens';
 
@@ -39,6 +41,11 @@ export function generatedFilePaths(): string[] {
 
 function compiledFiles(): Map<string, string> {
   const files = new Map<string, string>();
+  // The policy pack's per-environment settings: the same table `graylane check --env` uses.
+  for (const env of Object.keys(ENVIRONMENTS)) {
+    const config = Object.fromEntries(RULES.map((r) => [r.name, { ...ruleConfig(r.name, r.defaultLevel, env), environment: env }]));
+    files.set(`policies/config/${env}.json`, `${JSON.stringify(config, null, 2)}\n`);
+  }
   files.set('schema/release.schema.json', `${JSON.stringify(releaseJsonSchema(), null, 2)}\n`);
   for (const file of readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.release.yaml')).sort()) {
     const text = readFileSync(join(ROOT, 'examples', file), 'utf8');

@@ -10,7 +10,10 @@ export const traefikMaxWeightChange: StackRule = {
   rationale: 'Progressive delivery moves in steps; a jump from 5% to 100% skips every check the steps exist for.',
   defaultLevel: 'disabled',
   kinds: traefikKinds('TraefikService'),
-  parameters: { maxChange: { type: 'number', minimum: 0, maximum: 100, description: 'Largest move of one share, in percentage points.' } },
+  parameters: {
+    maxChange: { type: 'number', minimum: 0, maximum: 100, description: 'Largest move of one share, in percentage points.' },
+    baseline: { type: 'string', description: 'Policy pack: path of the previous release\'s rendered YAML (file or directory).' },
+  },
   check(objects, context) {
     if (!context.baseline) return [];
     const max = (context.config.maxChange as number | undefined) ?? 25;

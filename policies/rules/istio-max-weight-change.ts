@@ -1,0 +1,11 @@
+/**
+ * istio-max-weight-change: No VirtualService share moves by more than maxChange points in one update.
+ *
+ * Severity: enforced per environment (see compiler/rules/environments.ts).
+ * Rationale: Progressive delivery moves in steps; a jump from 5% to 100% skips every check the steps exist for.
+ * Kind: stack policy (looks across objects). The predicate is istioMaxWeightChange in compiler/rules/checks/istio-max-weight-change.ts, shared with `graylane check`.
+ */
+import { istioMaxWeightChange } from '../../compiler/rules/checks/istio-max-weight-change';
+import { toPolicy } from '../adapter';
+
+export default toPolicy(istioMaxWeightChange);
