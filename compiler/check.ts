@@ -191,6 +191,20 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
     }
   }
 
+  (s.callerSplits ?? []).forEach((c, i) => {
+    const at: SpecPath = ['spec', 'callerSplits', i];
+    laneRef([...at, 'lane'], c.lane);
+    laneRef([...at, 'from'], c.from);
+    (c.services ?? []).forEach((svc, j) => serviceRef([...at, 'services', j], svc));
+    weightsCheck([...at, 'weights'], c.weights);
+    const from = s.lanes[c.from];
+    if (from && !from.selector && !from.namespace && plan.targets.includes('istio'))
+      report('GL231', 'error', [...at, 'from'], `Caller lane "${c.from}" has neither a selector nor a namespace, so Istio cannot tell its workloads apart (sourceLabels or sourceNamespace).`, `give lane "${c.from}" a selector, or use target asm, which matches the caller's own traffic label`);
+  });
+  if ((s.callerSplits ?? []).length > 0 && !s.trafficLabel)
+    report('GL233', 'error', ['spec', 'callerSplits'], 'Caller-aware splits pick requests by their lane, so the spec needs trafficLabel.header.', 'add trafficLabel: { header: x-lane }');
+  if (s.trafficLabel?.scope === 'workload' && !s.trafficLabel.workloadSelector)
+    report('GL232', 'error', ['spec', 'trafficLabel', 'scope'], 'A TrafficLabel of scope workload needs trafficLabel.workloadSelector, the labels of the workloads it applies to.', 'add workloadSelector: { app: <name> }, or use scope namespace');
   for (const [k, v] of Object.entries(spec.metadata.labels ?? {})) labelCheck(report, ['metadata', 'labels', k], k, v);
   if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => r !== entry.service)))
     report('GL220', 'warning', ['spec', 'lanes'], 'No trafficLabel.header is set, so lanes are chosen at the entry only; lane copies of services behind the entry are reached only by canary splits.', 'add trafficLabel: { header: x-lane }');

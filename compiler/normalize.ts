@@ -70,6 +70,25 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     services,
     ...(spec.spec.trafficLabel ? { laneHeader: spec.spec.trafficLabel.header.toLowerCase() } : {}),
     ...(spec.spec.exportTo ? { exportTo: [...spec.spec.exportTo] } : {}),
+    callerSplits: (spec.spec.callerSplits ?? []).map((c) => ({
+      lane: c.lane,
+      from: c.from,
+      services: c.services ? [...new Set(c.services)].sort() : serviceNames,
+      split: orderSplit(c.weights, baseline),
+    })),
+    ...(spec.spec.trafficLabel
+      ? {
+          trafficLabel: {
+            labelName: spec.spec.trafficLabel.labelName ?? 'trafficLabel',
+            scope: spec.spec.trafficLabel.scope ?? 'namespace',
+            ...(spec.spec.trafficLabel.workloadSelector ? { workloadSelector: spec.spec.trafficLabel.workloadSelector } : {}),
+            valueFrom: spec.spec.trafficLabel.valueFrom ?? [{ header: spec.spec.trafficLabel.header }],
+            attachTo: spec.spec.trafficLabel.attachTo ?? ['opentracing'],
+            ...(spec.spec.trafficLabel.protocols !== undefined ? { protocols: spec.spec.trafficLabel.protocols } : {}),
+          },
+        }
+      : {}),
+    ...(spec.spec.asm?.version !== undefined ? { asmVersion: spec.spec.asm.version } : {}),
     // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
     laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
     entry: {

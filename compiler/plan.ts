@@ -77,6 +77,23 @@ export interface PlanRule {
   readonly sticky?: EntryRule['sticky'];
 }
 
+/** Requests of `lane` sent by workloads of `from` go to `split` (per service, after fallback). */
+export interface PlanCallerSplit {
+  readonly lane: string;
+  readonly from: string;
+  readonly services: readonly string[];
+  readonly split: readonly WeightedLane[];
+}
+
+export interface PlanTrafficLabel {
+  readonly labelName: string;
+  readonly scope: 'mesh' | 'namespace' | 'workload';
+  readonly workloadSelector?: Readonly<Record<string, string>>;
+  readonly valueFrom: readonly ({ header: string } | { context: string } | { localLabel: string })[];
+  readonly attachTo: readonly string[];
+  readonly protocols?: string;
+}
+
 export interface PlanGateway {
   readonly namespace: string;
   readonly name: string;
@@ -108,6 +125,10 @@ export interface Plan {
   readonly laneHeader?: string;
   readonly laneHeaderTrusted: boolean;
   readonly entry: PlanEntry;
+  readonly callerSplits: readonly PlanCallerSplit[];
+  /** ASM's traffic label (from trafficLabel), when the spec has one. */
+  readonly trafficLabel?: PlanTrafficLabel;
+  readonly asmVersion?: string;
   /** Istio exportTo of every object; undefined leaves Istio's default. */
   readonly exportTo?: readonly string[];
 }

@@ -91,10 +91,20 @@ export type LabelSourceArgs = { header: string } | { context: string } | { local
 
 export interface TrafficLabelArgs {
   header: string;
+  labelName?: string;
+  scope?: 'mesh' | 'namespace' | 'workload';
+  workloadSelector?: { [key: string]: string };
   trusted?: boolean;
   valueFrom?: LabelSourceArgs[];
   attachTo?: string[];
   protocols?: string;
+}
+
+export interface CallerSplitArgs {
+  lane: string;
+  from: string;
+  services?: string[];
+  weights: { [lane: string]: number };
 }
 
 export interface EntryRuleArgs {
@@ -127,6 +137,8 @@ export interface ReleaseSpecArgs {
     entry: EntryArgs;
     canary?: { [service: string]: { [lane: string]: number } };
     resilience?: ResilienceArgs;
+    callerSplits?: CallerSplitArgs[];
+    asm?: { version?: string };
     exportTo?: string[];
   };
 }

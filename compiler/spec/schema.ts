@@ -141,12 +141,27 @@ const valueSource = z.union([
 const trafficLabel = z
   .strictObject({
     header: z.string().describe('Header naming the request\'s lane on every hop; absent = baseline.'),
+    labelName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).optional().describe('ASM: name of the traffic label (default trafficLabel).'),
+    scope: z
+      .enum(['mesh', 'namespace', 'workload'])
+      .optional()
+      .describe('ASM: where the TrafficLabel applies: mesh-wide (istio-system/default), the release namespace (default), or workloads.'),
+    workloadSelector: z.record(z.string(), z.string()).optional().describe('ASM, scope workload: labels of the workloads.'),
     trusted: z.boolean().optional().describe('The entry may match on the lane header (callers are trusted).'),
     valueFrom: z.array(valueSource).optional().describe('ASM label sources, first non-empty wins.'),
     attachTo: z.array(z.string()).optional().describe('ASM: tracing contexts the label is attached to.'),
     protocols: z.string().optional().describe('ASM: protocols the label applies to ("*" for all).'),
   })
   .describe('How a request carries its lane from hop to hop.');
+
+const callerSplit = z
+  .strictObject({
+    lane: z.string().describe('Requests of this lane…'),
+    from: z.string().describe('…sent by workloads of this lane…'),
+    services: z.array(z.string()).optional().describe('…to these services (default: all)…'),
+    weights: weights.describe('…go to these lanes in these shares.'),
+  })
+  .describe('A caller-aware split: e.g. testing-trunk requests from dev-x workloads go 80% trunk, 20% testing.');
 
 const rule = z
   .strictObject({
@@ -212,6 +227,11 @@ export const releaseSchema = z
         .optional()
         .describe('Per-service weights for requests that carry no lane.'),
       resilience: resilience.optional().describe('Defaults for every service.'),
+      callerSplits: z.array(callerSplit).optional(),
+      asm: z
+        .strictObject({ version: z.string().regex(/^\d+(\.\d+)*$/).optional().describe('ASM version of the mesh, e.g. 1.22.6.118.') })
+        .optional()
+        .describe('Alibaba Cloud Service Mesh settings.'),
       exportTo: z
         .array(z.string())
         .optional()

@@ -31,7 +31,7 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
   const tail: HttpRoute[] = isMeshEntry
     ? entryRoutes(plan, service, false)
     : [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
-  const routes = [...laneRoutes(plan, service, tail), ...tail];
+  const routes = [...callerRoutes(plan, service), ...laneRoutes(plan, service, tail), ...tail];
   return {
     apiVersion: ISTIO_API,
     kind: 'VirtualService',
@@ -40,7 +40,28 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
   };
 }
 
-function gatewayVirtualService(plan: Plan): Manifest {
+/**
+ * Caller-aware splits first (they are the most specific): requests of a lane from the workloads of another
+ * lane (Istio `sourceLabels`, or `sourceNamespace` for a namespace lane), split by weight, lane header kept.
+ */
+function callerRoutes(plan: Plan, service: PlanService): HttpRoute[] {
+  const header = plan.laneHeader;
+  if (header === undefined) return [];
+  return plan.callerSplits
+    .filter((c) => c.services.includes(service.name))
+    .map((c) => {
+      const from = plan.lanes.find((l) => l.name === c.from)!;
+      const source = from.selector ? { sourceLabels: { ...from.selector } } : { sourceNamespace: from.namespace! };
+      return {
+        name: `caller-${c.from}-${c.lane}`,
+        match: [{ headers: { [header]: { exact: c.lane } }, ...source }],
+        route: c.split.map(({ lane, weight }) => ({ destination: destination(service.resolution[lane]!, service, false), ...(c.split.length > 1 ? { weight } : {}) })),
+        ...routeResilience(service.resilience),
+      };
+    });
+}
+
+export function gatewayVirtualService(plan: Plan): Manifest {
   const gateway = plan.entry.gateway!;
   const service = plan.services.find((s) => s.name === plan.entry.service)!;
   const metadata = objectMetadata(plan, `${plan.release}-entry`, { service: service.name });
@@ -58,7 +79,7 @@ function gatewayVirtualService(plan: Plan): Manifest {
 }
 
 /** The canary split, or the baseline. The plain baseline keeps the request's lane header untouched. */
-function catchAll(plan: Plan, service: PlanService): HttpRouteDestination[] {
+export function catchAll(plan: Plan, service: PlanService): HttpRouteDestination[] {
   if (service.canary) return splitDestinations(plan, service, service.canary, false);
   return [{ destination: destination(service.resolution[plan.baseline]!, service, false) }];
 }
