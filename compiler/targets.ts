@@ -1,4 +1,5 @@
 /** The emitter factory: one emitter per target behind one interface. */
+import { emitAsm } from './emit/asm';
 import { emitIstio } from './emit/istio';
 import { emitTraefik } from './emit/traefik';
 import type { Emitter } from './emit/manifest';
@@ -6,6 +7,7 @@ import type { Target } from './spec/schema';
 
 const EMITTERS: Partial<Record<Target, Emitter>> = {
   istio: emitIstio,
+  asm: emitAsm,
   traefik: emitTraefik,
 };
 
