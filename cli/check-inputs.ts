@@ -18,6 +18,8 @@ export interface Located {
 
 export interface CheckInput {
   readonly objects: Manifest[];
+  /** Objects checked together: one group per target of a spec (istio and asm are alternatives, never both). */
+  readonly groups: Manifest[][];
   readonly locate: (object: Manifest) => Located | undefined;
   readonly plan?: Plan;
   /** The compiler's warnings, for a spec. */
@@ -55,7 +57,7 @@ export function loadCheckInput(ref: string, cwd: string, options: Omit<CompileOp
       where.set(object, { file, line, column: col });
     }
   }
-  return { objects, locate: (o) => where.get(o), warnings: [] };
+  return { objects, groups: [objects], locate: (o) => where.get(o), warnings: [] };
 }
 
 function fromSpec(file: string, text: string, options: Omit<CompileOptions, 'file'>): CheckInput {
@@ -67,7 +69,7 @@ function fromSpec(file: string, text: string, options: Omit<CompileOptions, 'fil
     const position = locator.locate(specPathOf(o, plan));
     return position ? { file, line: position.line, column: position.column } : { file, line: 1, column: 1 };
   };
-  return { objects: result.outputs.flatMap((o) => o.manifests), locate, plan, warnings: result.diagnostics };
+  return { objects: result.outputs.flatMap((o) => o.manifests), groups: result.outputs.map((o) => o.manifests), locate, plan, warnings: result.diagnostics };
 }
 
 /** The part of the spec an emitted object comes from. */

@@ -30,7 +30,9 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
     const spec = specs[0]!;
     const result = compile(spec.text, { ...options, file: spec.name });
     if (!result.ok) throw new InputDiagnostics(result.diagnostics.map(formatDiagnostic));
-    return { label: ref, objects: result.outputs.flatMap((o) => o.manifests), plan: result.plan! };
+    // istio and asm configure the same mesh two ways: read one of them (istio when both are there).
+    const outputs = result.outputs.some((o) => o.target === 'istio') ? result.outputs.filter((o) => o.target !== 'asm') : result.outputs;
+    return { label: ref, objects: outputs.flatMap((o) => o.manifests), plan: result.plan! };
   }
   const objects: Manifest[] = [];
   for (const f of files) {

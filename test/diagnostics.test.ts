@@ -325,15 +325,6 @@ const CASES: Case[] = [
     hint: "write e.g. \"{service}-gray\"",
   },
   {
-    code: 'GL401',
-    from: "targets: [istio]",
-    to: "targets: [istio, asm]",
-    at: '7:12',
-    path: ["spec","targets"],
-    message: "Target \"asm\" is not yet supported by this version of graylane; nothing was emitted for it.",
-    hint: "this version emits istio and traefik",
-  },
-  {
     code: 'GL402',
     from: "service: web\n",
     to: "service: web\n    resilience: { circuitBreaker: { expression: \"NetworkErrorRatio() > 0.5\" } }\n",
@@ -391,6 +382,12 @@ describe('diagnostics', () => {
     assert.deepEqual(result.diagnostics.map(formatDiagnostic), [
       'shop.yaml:32:11: error GL209 spec.entry.rules[1].steps: Step 7 is out of range: rule "rollout" has 2 steps (0 to 1).\n  hint: choose a step from 0 to 1',
     ]);
+  });
+
+  it('GL401: an unknown target asked for through the API is named', () => {
+    const result = compile(BASE_SPEC, { file: 'shop.yaml', targets: ['nginx' as never] });
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity, d.message, d.hint]), [['GL401', 'error', 'Unknown target "nginx".', 'use one of istio, asm, traefik']]);
+    assert.deepEqual(result.outputs, []);
   });
 
   it('collects every problem, not only the first', () => {

@@ -37,12 +37,13 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
       const input = loadCheckInput(ref, io.cwd, options);
       for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
       const baseline = opts.baseline !== undefined ? loadCheckInput(opts.baseline, io.cwd, options).objects : undefined;
-      const findings: LocatedFinding[] = runRules(input.objects, {
+      const settings = {
         environment: opts.env,
         overrides: readConfig(opts.config, io.cwd),
         ...(opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : input.plan?.laneHeader !== undefined ? { laneHeader: input.plan.laneHeader } : {}),
         ...(baseline ? { baseline } : {}),
-      }).map((f) => {
+      };
+      const findings: LocatedFinding[] = input.groups.flatMap((group) => runRules(group, settings)).map((f) => {
         const location = input.locate(f.object as never);
         return { ...f, ...(location ? { location } : {}) };
       });

@@ -15,9 +15,21 @@ export interface KubeObject {
   readonly spec?: unknown;
 }
 
+/** Whether a subset has instances: ASM falls back on `none` (noinstances) or on `none`/`unavailable` (noavailabled). */
+export type Availability = 'healthy' | 'unavailable' | 'none';
+
 export interface IstioRequest {
   /** "namespace/name" of the gateway the request enters, or "mesh" (a sidecar calling a service). */
   readonly gateway: string;
+  /** ASM: the request's traffic label (what the TrafficLabel sources yield). */
+  readonly trafficLabel?: string;
+  /** Labels of the calling workload (Istio `sourceLabels`). */
+  readonly sourceLabels?: Readonly<Record<string, string>>;
+  /** ASM: the calling workload's own traffic label (ASM's list form of `sourceLabels`). */
+  readonly sourceLane?: string;
+  readonly sourceNamespace?: string;
+  /** Instances of a host's subset; healthy unless it says otherwise. */
+  readonly availability?: (host: string, subset: string | undefined) => Availability;
   readonly host: string;
   readonly path?: string;
   readonly method?: string;
@@ -39,6 +51,8 @@ export interface SimulatedDestination {
   readonly headers: Readonly<Record<string, string>>;
   /** Why Envoy could not send here (e.g. the subset is defined by no DestinationRule: 503 NC). */
   readonly problem?: string;
+  /** ASM: the subsets this request fell back from, in order, before reaching this one. */
+  readonly fellBackFrom?: readonly string[];
 }
 
 export interface SimulatedHop {
@@ -67,9 +81,16 @@ interface RouteDestination {
   readonly destination: Destination;
   readonly weight?: number;
   readonly headers?: { readonly request?: HeaderOps };
+  /** ASM: where to go when this destination's subset has no (available) instances. */
+  readonly fallback?: { readonly case: 'noinstances' | 'noavailabled'; readonly target: string };
 }
 
 interface MatchRequest {
+  /** ASM: string matches on the request's traffic label (any may hold). */
+  readonly trafficLabel?: readonly AnyStringMatch[];
+  /** Istio: labels of the calling workload (a map); ASM also writes string matches on the caller's label (a list). */
+  readonly sourceLabels?: Readonly<Record<string, string>> | readonly AnyStringMatch[];
+  readonly sourceNamespace?: string;
   readonly uri?: AnyStringMatch;
   readonly method?: AnyStringMatch;
   readonly authority?: AnyStringMatch;
@@ -110,7 +131,7 @@ export function simulateIstio(objects: readonly KubeObject[], request: IstioRequ
       ...(route.name !== undefined ? { route: route.name } : {}),
       routeIndex: i,
       ...(matchIndex >= 0 ? { matchIndex } : {}),
-      destinations: routeTargets(objects, vs.object, i, headers),
+      destinations: routeTargets(objects, vs.object, i, headers, request),
     };
   }
   return { status: 'no-route', virtualService: vs.name, destinations: [] };
@@ -122,18 +143,51 @@ export function routeTargets(
   virtualService: KubeObject,
   routeIndex: number,
   requestHeaders: Readonly<Record<string, string>> = {},
+  request: Pick<IstioRequest, 'trafficLabel' | 'availability'> = {},
 ): SimulatedDestination[] {
   const headers = lowerKeys(requestHeaders);
   const route = ((virtualService.spec as VirtualServiceSpec).http ?? [])[routeIndex];
   if (!route) return [];
-  const dests = route.route ?? [];
+  const namespace = virtualService.metadata?.namespace ?? 'default';
+  const dests = (route.route ?? []).map((d) => withLabel(d, request.trafficLabel));
   const total = dests.reduce((sum, d) => sum + (d.weight ?? 0), 0);
-  return dests.map((d) => {
-    const weight = dests.length === 1 ? 100 : total === 0 ? 100 / dests.length : d.weight ?? 0;
-    // Envoy: the weighted cluster's header operations first, then the route's.
-    const after = applyOps(applyOps(headers, d.headers?.request), route.headers?.request);
-    return resolve(objects, d.destination, weight, after, virtualService.metadata?.namespace ?? 'default');
-  });
+  const weighted = dests.map((d) => ({ d, weight: dests.length === 1 ? 100 : total === 0 ? 100 / dests.length : d.weight ?? 0 }));
+  // Weight-0 destinations take no traffic; on ASM they stand by as fallback targets.
+  return weighted
+    .filter(({ weight }) => weight > 0 || total === 0)
+    .map(({ d, weight }) => {
+      const { chosen, trail } = fallBack(d, dests, request.availability, namespace);
+      // Envoy: the weighted cluster's header operations first, then the route's.
+      const after = applyOps(applyOps(headers, chosen.headers?.request), route.headers?.request);
+      const resolved = resolve(objects, chosen.destination, weight, after, namespace);
+      return trail.length > 0 ? { ...resolved, fellBackFrom: trail } : resolved;
+    });
+}
+
+/** ASM: `$trafficLabel` as a subset means the subset named like the request's label. */
+function withLabel(d: RouteDestination, label: string | undefined): RouteDestination {
+  if (d.destination.subset !== '$trafficLabel') return d;
+  return { ...d, destination: { ...d.destination, subset: label ?? '' } };
+}
+
+/** ASM's fallback: while a destination's subset has no (available) instances, go to its target. */
+function fallBack(
+  start: RouteDestination,
+  dests: readonly RouteDestination[],
+  availability: IstioRequest['availability'],
+  namespace: string,
+): { chosen: RouteDestination; trail: string[] } {
+  let current = start;
+  const trail: string[] = [];
+  while (current.fallback && availability) {
+    const state = availability(qualifyHost(current.destination.host, namespace, true), current.destination.subset);
+    const falls = current.fallback.case === 'noinstances' ? state === 'none' : state !== 'healthy';
+    const next = dests.find((x) => x.destination.subset === current.fallback!.target && !trail.includes(x.destination.subset ?? ''));
+    if (!falls || !next) break;
+    trail.push(current.destination.subset ?? current.destination.host);
+    current = next;
+  }
+  return { chosen: current, trail };
 }
 
 interface FoundVirtualService {
@@ -178,6 +232,9 @@ function firstMatch(
     const m = route.match[i]!;
     const holds =
       (!m.gateways || m.gateways.includes(request.gateway)) &&
+      (!m.trafficLabel || m.trafficLabel.some((sm) => matchString(sm, request.trafficLabel))) &&
+      sourceMatches(m.sourceLabels, request) &&
+      (m.sourceNamespace === undefined || m.sourceNamespace === request.sourceNamespace) &&
       matchString(m.uri, request.path ?? '/') &&
       matchString(m.method, request.method ?? 'GET') &&
       matchString(m.authority, request.host) &&
@@ -186,6 +243,12 @@ function firstMatch(
     if (holds) return i;
   }
   return undefined;
+}
+
+function sourceMatches(source: MatchRequest['sourceLabels'], request: IstioRequest): boolean {
+  if (source === undefined) return true;
+  if (Array.isArray(source)) return source.some((sm: AnyStringMatch) => matchString(sm, request.sourceLane));
+  return Object.entries(source as Record<string, string>).every(([k, v]) => request.sourceLabels?.[k] === v);
 }
 
 function applyOps(headers: Readonly<Record<string, string>>, ops: HeaderOps | undefined): Record<string, string> {
