@@ -102,8 +102,13 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
         report('GL221', 'error', [...at, 'endpoints', i, 'address'], `Endpoint address "${e.address}" is not an IP address; ServiceEntry resolution STATIC needs IP addresses.`, 'use the IP address of the endpoint');
       for (const [k, v] of Object.entries(e.labels ?? {})) labelCheck(report, [...at, 'endpoints', i, 'labels', k], k, v);
     });
-    if (lane.fallback && !Array.isArray(lane.fallback) && lane.fallback.when?.includes('unavailable') && plan.targets.includes('istio'))
-      report('GL403', 'error', [...at, 'fallback', 'when'], `Lane "${name}" falls back when a copy is "unavailable", which upstream Istio cannot do at run time (target istio).`, 'use target "asm", whose VirtualService fallback handles unavailable copies, or keep only "noinstances"');
+    if (lane.fallback && !Array.isArray(lane.fallback) && lane.fallback.when?.includes('unavailable') && plan.targets.includes('istio')) {
+      // With asm beside istio the spec already has run-time fallback; istio gets the compile-time part.
+      if (plan.targets.includes('asm'))
+        report('GL403', 'warning', [...at, 'fallback', 'when'], `Lane "${name}" falls back when a copy is "unavailable": target asm does that at run time, target istio only falls back where the lane has no copy (decided when compiling).`, 'deploy the asm objects where run-time fallback matters');
+      else
+        report('GL403', 'error', [...at, 'fallback', 'when'], `Lane "${name}" falls back when a copy is "unavailable", which upstream Istio cannot do at run time (target istio).`, 'use target "asm", whose VirtualService fallback handles unavailable copies, or keep only "noinstances"');
+    }
   }
 
   // Endpoint lanes need hosts of their own: never a Kubernetes Service's host, never another lane's.

@@ -26,6 +26,13 @@ export const CLI_GOLDENS: Record<string, string[][]> = {
   'test/golden/coding-demo/diff.md': [['diff', 'examples/coding-demo.release.yaml', 'examples/coding-demo.release.yaml']],
   'test/golden/coding-demo/graph.mmd': [['graph', 'examples/coding-demo.release.yaml']],
   'test/golden/coding-demo/graph.dot': [['graph', 'examples/coding-demo.release.yaml', '--format', 'dot']],
+  'test/golden/asm-full-link/explain.txt': [
+    ['explain', 'examples/asm-full-link.release.yaml', '--gateway', 'istio-system/mall-gateway', '--host', 'mall.example.com', '--header', 'x-mock=payment', '--hops', 'cart,payment'],
+    ['explain', 'examples/asm-full-link.release.yaml', '--mesh', '--host', 'order', '--header', 'x-asm-prefer-tag=testing-trunk', '--source-label', 'env=dev-x'],
+  ],
+  'test/golden/asm-full-link/diff.md': [['diff', 'examples/bookinfo-lanes.release.yaml', 'examples/asm-full-link.release.yaml', '--format', 'text']],
+  'test/golden/asm-full-link/graph.mmd': [['graph', 'examples/asm-full-link.release.yaml']],
+  'test/golden/asm-full-link/graph.dot': [['graph', 'examples/asm-full-link.release.yaml', '--format', 'dot']],
 };
 
 /** `$ graylane a b c` — shell-quoted enough to copy. */

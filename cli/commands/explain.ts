@@ -11,6 +11,7 @@ interface ExplainFlags {
   entryPoint?: string;
   host: string;
   header?: [string, string][];
+  sourceLabel?: [string, string][];
   query?: [string, string][];
   hops?: string;
   laneHeader?: string;
@@ -30,6 +31,7 @@ export function explainCommand(program: Command, io: CliIo): void {
     .requiredOption('--host <host>', 'host the request is for (a service name is enough inside the mesh)')
     .option('--header <name=value>', 'request header (repeatable)', parsePair)
     .option('--query <name=value>', 'query parameter (repeatable)', parsePair)
+    .option('--source-label <name=value>', 'label of the calling workload, for caller-aware routes (repeatable)', parsePair)
     .option('--hops <services>', 'services the request visits next, comma-separated (e.g. reviews,ratings)')
     .option('--lane-header <name>', 'the lane header (default: the spec\'s trafficLabel.header)')
     .option('-n, --namespace <ns>', 'namespace for short service names (default: the spec\'s)')
@@ -42,7 +44,11 @@ export function explainCommand(program: Command, io: CliIo): void {
       const gateway = opts.mesh ? 'mesh' : opts.entryPoint !== undefined ? `traefik:${opts.entryPoint}` : opts.gateway!;
       const host = opts.mesh ? serviceHost(opts.host, input, opts.namespace) : opts.host;
       const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
-      const result = explain(input.objects, { gateway, host, headers: Object.fromEntries(opts.header ?? []), query: Object.fromEntries(opts.query ?? []), hops }, laneHeader);
+      const result = explain(
+        input.objects,
+        { gateway, host, headers: Object.fromEntries(opts.header ?? []), query: Object.fromEntries(opts.query ?? []), hops, ...(opts.sourceLabel ? { sourceLabels: Object.fromEntries(opts.sourceLabel) } : {}) },
+        laneHeader,
+      );
       io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader));
     });
 }

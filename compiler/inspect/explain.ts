@@ -14,6 +14,8 @@ export interface ExplainRequest {
   readonly query?: Readonly<Record<string, string>>;
   /** Hosts the request visits after the first hop, in order (each destination calls the next). */
   readonly hops?: readonly string[];
+  /** Labels of the calling workload, for the first hop inside the mesh (caller-aware routes). */
+  readonly sourceLabels?: Readonly<Record<string, string>>;
 }
 
 export interface ExplainedDestination extends SimulatedDestination {
@@ -41,7 +43,7 @@ export interface ExplainedHop {
 }
 
 export function explain(objects: readonly KubeObject[], request: ExplainRequest, laneHeader?: string): ExplainedHop {
-  return hop(objects, request.gateway, request.host, lower(request.headers ?? {}), request.query ?? {}, request.hops ?? [], 100, laneHeader);
+  return hop(objects, request.gateway, request.host, lower(request.headers ?? {}), request.query ?? {}, request.hops ?? [], 100, laneHeader, request.sourceLabels);
 }
 
 function hop(
@@ -53,9 +55,10 @@ function hop(
   rest: readonly string[],
   share: number,
   laneHeader: string | undefined,
+  sourceLabels?: Readonly<Record<string, string>>,
 ): ExplainedHop {
   if (gateway.startsWith('traefik:')) return traefikHop(objects, gateway, host, headers, query, rest, share, laneHeader);
-  const result = simulateIstio(objects, { gateway, host, headers, query });
+  const result = simulateIstio(objects, { gateway, host, headers, query, ...(sourceLabels ? { sourceLabels } : {}) });
   const why = reasons(objects, result.virtualService, result.routeIndex, result.matchIndex, result.status);
   return {
     gateway,
