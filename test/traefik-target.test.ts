@@ -56,7 +56,9 @@ describe('target traefik', () => {
   it('warns that weighted shares to distinct Services cannot carry the lane header', () => {
     const result = compile(DEMO.replace('  entry:', '  trafficLabel:\n    header: x-lane\n  entry:'), { targets: ['traefik'] });
     assert.equal(result.ok, true);
-    assert.deepEqual(result.diagnostics.map((d) => d.code), ['GL405']);
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity, d.path.join('.'), d.message]), [
+      ['GL405', 'warning', 'spec.entry.rules.1.weights', 'Traefik cannot tag the weighted shares of rule "canary" with lane header "x-lane"; each share reaches its lane\'s Service, but hops behind it see no lane.'],
+    ]);
   });
 
   it('converts retries (Traefik counts the first try) and keeps middlewares in a fixed order', () => {
