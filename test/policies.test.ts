@@ -12,7 +12,7 @@ import { RULES } from '../compiler/rules/registry';
 import type { K8sObject } from '../compiler/rules/rule';
 import { stackConfigs } from '../scripts/stack-configs';
 import { ROOT } from './support/examples';
-import { mockPulumi } from './support/pulumi-mocks';
+import { runStackProgram } from './support/pulumi-mocks';
 
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -225,16 +225,7 @@ describe('the policy pack', () => {
 describe('stack policies over what the stack program registers (mocks)', () => {
   for (const stack of stackConfigs(ROOT)) {
     it(`${stack.env}: every rule passes in its own environment`, async () => {
-      const registered = mockPulumi(stack.env, stack.config, true);
-      const program = require.resolve('../stacks/index.ts');
-      delete require.cache[program];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(program);
-      let count = -1;
-      while (count !== registered.length) {
-        count = registered.length;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const registered = await runStackProgram(stack.env, stack.config);
       const objects = registered.filter((r) => r.type.startsWith('kubernetes:') && !r.type.startsWith('kubernetes:providers') && r.type !== 'pulumi:providers:kubernetes').map((r) => r.inputs as K8sObject);
       assert.ok(objects.length > 5);
       for (const rule of RULES) assert.deepEqual(await violations(rule.name, objects, { environment: stack.env }), [], rule.name);

@@ -6,24 +6,7 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { stackConfigs } from '../scripts/stack-configs';
 import { ROOT } from './support/examples';
-import { mockPulumi, type Registered } from './support/pulumi-mocks';
-
-async function runStack(env: string, config: Record<string, string>): Promise<Registered[]> {
-  // As `pulumi preview` runs it: the same objects, without waiting out the settle delay.
-  const registered = mockPulumi(env, config, true);
-  const program = require.resolve('../stacks/index.ts');
-  delete require.cache[program];
-  // The program runs at import, as Pulumi runs it; a fresh require per environment re-runs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(program);
-  // Registration is asynchronous: wait until no new resource arrives.
-  let count = -1;
-  while (count !== registered.length) {
-    count = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return registered;
-}
+import { runStackProgram } from './support/pulumi-mocks';
 
 describe('stacks/ under mocks', () => {
   const stacks = stackConfigs(ROOT);
@@ -38,7 +21,7 @@ describe('stacks/ under mocks', () => {
 
   for (const stack of stacks) {
     it(`${stack.env}: registers the golden objects, under one Release, with the environment's provider`, async () => {
-      const registered = await runStack(stack.env, stack.config);
+      const registered = await runStackProgram(stack.env, stack.config);
       const golden = parseAllDocuments(readFileSync(join(ROOT, `test/golden/stacks/${stack.env}.istio.yaml`), 'utf8')).map((d) => d.toJS());
       const objects = registered.filter((r) => r.type.startsWith('kubernetes:networking.istio.io/'));
       assert.deepEqual(

@@ -43,3 +43,22 @@ export function urnOf(resource: pulumi.Resource): Promise<string> {
 export async function registeredChildren(release: pulumi.ComponentResource & { resources: Readonly<Record<string, pulumi.Resource>> }): Promise<void> {
   await Promise.all([valueOf(release.urn), ...Object.values(release.resources).map((r) => valueOf(r.urn))]);
 }
+
+/**
+ * Runs the stack program (stacks/index.ts) for one environment under mocks, as `pulumi preview` would, and
+ * returns what it registered once registration has settled.
+ */
+export async function runStackProgram(env: string, config: Record<string, string>): Promise<Registered[]> {
+  const registered = mockPulumi(env, config, true);
+  const program = require.resolve('../../stacks/index.ts');
+  delete require.cache[program];
+  // The program runs at import, as Pulumi runs it; a fresh require per environment re-runs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(program);
+  let count = -1;
+  while (count !== registered.length) {
+    count = registered.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return registered;
+}

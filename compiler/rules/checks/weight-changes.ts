@@ -1,5 +1,5 @@
 /** Weighted shares of routes, keyed so the same share can be found before and after a change. */
-import type { K8sObject } from '../rule';
+import type { K8sObject, StackRule } from '../rule';
 import { vsSpec } from './istio-helpers';
 
 export interface Share {
@@ -66,4 +66,32 @@ function where(vs: K8sObject, route: string): string {
 function dest(d: { destination: { host: string; subset?: string }; headers?: { request?: { set?: Record<string, string>; remove?: string[] } } }): string {
   const tags = Object.entries(d.headers?.request?.set ?? {}).map(([k, v]) => ` (${k}: ${v})`).join('');
   return `${d.destination.host}${d.destination.subset !== undefined ? `/${d.destination.subset}` : ''}${tags}`;
+}
+
+/** A rule that stops one update from moving a share by more than `maxChange` points against the baseline. */
+export function maxWeightChangeRule(name: string, kinds: readonly string[], what: string, shares: (objects: readonly K8sObject[]) => Share[]): StackRule {
+  return {
+    name,
+    scope: 'stack',
+    description: `No ${what} share moves by more than maxChange points in one update.`,
+    rationale: 'Progressive delivery moves in steps; a jump from 5% to 100% skips every check the steps exist for.',
+    defaultLevel: 'disabled',
+    kinds,
+    parameters: {
+      maxChange: { type: 'number', minimum: 0, maximum: 100, description: 'Largest move of one share, in percentage points.' },
+      baseline: { type: 'string', description: "Policy pack: path of the previous release's rendered YAML (file or directory)." },
+    },
+    check(objects, context) {
+      if (!context.baseline) return [];
+      const max = (context.config.maxChange as number | undefined) ?? 25;
+      return bigMoves(shares(context.baseline), shares(objects), max).map(({ share, from, to }) => ({
+        object: share.object,
+        message: `${share.where} moves ${share.destination} from ${percent(from)}% to ${percent(to)}%, more than the ${max} points one update may move.`,
+      }));
+    },
+  };
+}
+
+function percent(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
