@@ -38,7 +38,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
 
 function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   const program = new Command('graylane')
-    .description('Compile a graylane release spec into Istio and Traefik traffic configuration, and explain it.')
+    .description('Compile a graylane release spec into Istio, ASM and Traefik traffic configuration; explain, diff and check it.')
     .version(version(), '-v, --version')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');

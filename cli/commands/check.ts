@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../../compiler';
-import type { PolicyConfig } from '../../compiler/rules/environments';
+import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
 import { runRules } from '../../compiler/rules/run';
 import { loadCheckInput } from '../check-inputs';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
@@ -25,7 +25,7 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     .command('check')
     .description('Run the policy rules (the CrossGuard pack\'s) over a spec or a directory of YAML, with no Pulumi CLI.')
     .argument('<input>', 'release spec, or a YAML file or directory of objects (rendered or hand-written)')
-    .option('--env <name>', 'environment whose rules apply (dev, staging, prod)', 'dev')
+    .addOption(new Option('--env <name>', 'environment whose rules apply').choices(Object.keys(ENVIRONMENTS)).default('dev'))
     .option('--baseline <input>', 'the same release before the change (spec or YAML), for the weight-change rules')
     .option('--lane-header <name>', 'the lane header, for YAML without a spec or graylane annotation')
     .option('--config <file>', 'JSON rule settings: { "<rule>": { "enforcementLevel": …, …parameters } }')
