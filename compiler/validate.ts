@@ -64,8 +64,28 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
       });
       return;
     }
+    case 'too_small':
+    case 'too_big': {
+      const value = (issue as { input?: unknown }).input;
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? 'at least' : 'at most';
+      const unit = issue.origin === 'array' ? ` item${Number(bound) === 1 ? '' : 's'}` : issue.origin === 'string' ? ' characters' : '';
+      const verb = issue.origin === 'array' ? 'have' : issue.origin === 'string' ? 'have' : 'be';
+      out.push({
+        code: 'GL102',
+        severity: 'error',
+        message: `${formatPath(path)} is ${show(value)}, but it must ${verb} ${word} ${String(bound)}${unit}.`,
+        path,
+        hint: issue.origin === 'array' && issue.code === 'too_small' ? `add ${String(bound)} or more entries` : `use a value ${word} ${String(bound)}`,
+      });
+      return;
+    }
     case 'invalid_type': {
       const value = (issue as { input?: unknown }).input;
+      if (issue.expected === 'array' && value !== undefined && typeof value !== 'object') {
+        out.push({ code: 'GL102', severity: 'error', message: `${formatPath(path)} is ${show(value)}, but it must be a list.`, path, hint: `write a list: [${show(value)}]` });
+        return;
+      }
       out.push({
         code: value === undefined ? 'GL103' : 'GL102',
         severity: 'error',
@@ -82,12 +102,13 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
       break;
   }
   const value = (issue as { input?: unknown }).input;
+  const label = typeof value === 'string' && issue.message.includes('RFC 1123') ? toLabel(value) : undefined;
   out.push({
     code: 'GL102',
     severity: 'error',
     message: `${formatPath(path)} is ${show(value)}, but it ${issue.message.replace(/^Invalid input: /, '').replace(/^(?!must)/, 'must be valid: ')}.`,
     path,
-    hint: 'see schema/release.schema.json for the allowed values',
+    hint: label ? `rename it to "${label}"` : 'see schema/release.schema.json for the allowed values',
   });
 }
 
@@ -131,6 +152,14 @@ function child(schema: unknown, part: string | number): unknown {
     default:
       return undefined;
   }
+}
+
+function toLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
 }
 
 function show(value: unknown): string {

@@ -390,6 +390,17 @@ describe('diagnostics', () => {
     assert.deepEqual(result.outputs, []);
   });
 
+  it('GL102 says the bound, the list form and the label to use', () => {
+    const messages = (from: string, to: string) => compile(mutate(from, to)).diagnostics.map((d) => `${d.message} | ${d.hint}`);
+    assert.deepEqual(messages('web: { port: 8080 }', 'web: { port: 70000 }'), ['spec.services.web.port is 70000, but it must be at most 65535. | use a value at most 65535']);
+    assert.deepEqual(messages('fallback: [base]', 'fallback: base'), ['spec.lanes.gray.fallback is "base", but it must be a list. | write a list: ["base"]']);
+    assert.deepEqual(messages('name: shop', 'name: Shop_1'), ['metadata.name is "Shop_1", but it must be a lowercase RFC 1123 label (a-z, 0-9, "-", 63 characters at most). | rename it to "shop-1"']);
+    assert.deepEqual(messages('    rules:\n', '    rules: []\n    rulez:\n'), [
+      'spec.entry.rules is [], but it must have at least 1 item. | add 1 or more entries',
+      'Unknown key "rulez" in spec.entry; the schema does not define it. | did you mean "rules"?',
+    ]);
+  });
+
   it('collects every problem, not only the first', () => {
     const broken = mutate('fallback: [base]', 'fallback: [bsae]', mutate('services: [cart]', 'services: [crat]', mutate('{ base: 50, gray: 50 }', '{ base: 50, gray: 40 }')));
     const codes = compile(broken).diagnostics.map((d: Diagnostic) => d.code);
