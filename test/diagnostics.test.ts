@@ -353,6 +353,43 @@ const CASES: Case[] = [
   },
 ];
 
+interface MultiCase {
+  code: string;
+  mutations: [string, string][];
+  at: string;
+  path: (string | number)[];
+  message: string;
+  hint: string;
+}
+
+/** Codes that need more than one change to the base spec. */
+const MULTI_CASES: MultiCase[] = [
+  {
+    code: 'GL231',
+    mutations: [["    gray:\n","    ext:\n      serviceName: \"{service}-ext\"\n      services: [cart]\n    gray:\n"],["  trafficLabel:\n    header: x-lane\n","  trafficLabel:\n    header: x-lane\n  callerSplits:\n    - { lane: base, from: ext, weights: { base: 50, gray: 50 } }\n"]],
+    at: '25:27',
+    path: ["spec","callerSplits",0,"from"],
+    message: "Caller lane \"ext\" has neither a selector nor a namespace, so Istio cannot tell its workloads apart (sourceLabels or sourceNamespace).",
+    hint: "give lane \"ext\" a selector, or use target asm, which matches the caller's own traffic label",
+  },
+  {
+    code: 'GL232',
+    mutations: [["  trafficLabel:\n    header: x-lane\n","  trafficLabel:\n    header: x-lane\n    scope: workload\n"]],
+    at: '21:12',
+    path: ["spec","trafficLabel","scope"],
+    message: "A TrafficLabel of scope workload needs trafficLabel.workloadSelector, the labels of the workloads it applies to.",
+    hint: "add workloadSelector: { app: <name> }, or use scope namespace",
+  },
+  {
+    code: 'GL233',
+    mutations: [["  trafficLabel:\n    header: x-lane\n","  callerSplits:\n    - { lane: base, from: gray, weights: { base: 50, gray: 50 } }\n"]],
+    at: '20:5',
+    path: ["spec","callerSplits"],
+    message: "Caller-aware splits pick requests by their lane, so the spec needs trafficLabel.header.",
+    hint: "add trafficLabel: { header: x-lane }",
+  },
+];
+
 const WARNINGS = new Set(['GL212', 'GL219', 'GL220', 'GL224', 'GL401', 'GL402']);
 
 describe('diagnostics', () => {
@@ -374,6 +411,19 @@ describe('diagnostics', () => {
       );
       assert.equal(result.ok, !WARNINGS.has(c.code) ? false : result.diagnostics.every((x) => x.severity === 'warning'));
       if (!result.ok) assert.deepEqual(result.outputs, [], 'nothing is emitted when there is an error');
+    });
+  }
+
+  for (const c of MULTI_CASES) {
+    it(`${c.code}: ${c.message}`, () => {
+      const text = c.mutations.reduce((t, [from, to]) => mutate(from, to, t), BASE_SPEC);
+      const found = compile(text, { file: 'shop.yaml' }).diagnostics.filter((d) => d.code === c.code);
+      assert.equal(found.length, 1);
+      const d = found[0]!;
+      assert.deepEqual(
+        { severity: d.severity, at: `${d.position?.line}:${d.position?.column}`, path: d.path, message: d.message, hint: d.hint },
+        { severity: 'error', at: c.at, path: c.path, message: c.message, hint: c.hint },
+      );
     });
   }
 
