@@ -99,7 +99,7 @@ export function compileManifests(
  * The policy rules that hold in every environment, run on graylane's own output: a finding here is a graylane
  * bug, reported rather than shipped.
  */
-function selfCheck(target: Target, manifests: readonly Manifest[]): Diagnostic[] {
+export function selfCheck(target: Target, manifests: readonly Manifest[]): Diagnostic[] {
   return runRules(manifests, { environment: 'dev' })
     .filter((f) => f.level === 'mandatory')
     .map((f) => ({

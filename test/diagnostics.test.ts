@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile, formatDiagnostic, type Diagnostic } from '../compiler';
+import { selfCheck } from '../compiler/compile';
 import { BASE_SPEC, mutate } from './support/base-spec';
 
 interface Case {
@@ -448,6 +449,20 @@ describe('diagnostics', () => {
     assert.deepEqual(messages('    rules:\n', '    rules: []\n    rulez:\n'), [
       'spec.entry.rules is [], but it must have at least 1 item. | add 1 or more entries',
       'Unknown key "rulez" in spec.entry; the schema does not define it. | did you mean "rules"?',
+    ]);
+  });
+
+  it('GL500: output that breaks a mandatory rule is reported as a graylane bug, not shipped', () => {
+    const broken = [
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop', labels: {} }, spec: { hosts: ['web.shop.svc.cluster.local'], http: [{ name: 'r', route: [{ destination: { host: 'web.shop.svc.cluster.local', subset: 'gone' } }] }] } },
+    ];
+    assert.deepEqual(selfCheck('istio', broken).map((d) => [d.code, d.severity, d.message, d.hint]), [
+      [
+        'GL500',
+        'error',
+        'graylane emitted an object that breaks rule istio-destination-resolves for target istio: VirtualService shop/web route r sends requests to subset "gone" of web.shop.svc.cluster.local, which no DestinationRule defines (IST0101); they fail with 503 NC.',
+        'this is a bug in graylane: please report it with the spec',
+      ],
     ]);
   });
 
