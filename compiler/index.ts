@@ -8,3 +8,13 @@ export { releaseSchema, TARGETS, type ReleaseSpec, type Target } from './spec/sc
 export { implementedTargets } from './targets';
 export { routingSummary, type RoutedShare, type RoutingSummary } from './summary';
 export { referenceIndex, routeDestinations } from './references';
+export { simulateIstio, type IstioRequest, type SimulatedHop } from './simulate/istio';
+export { simulateTraefik, type TraefikHop, type TraefikSimRequest } from './simulate/traefik';
+export { explain, explainText, type ExplainedHop, type ExplainRequest } from './inspect/explain';
+export { diffMarkdown, diffReleases, diffText, type DiffReport } from './inspect/diff';
+export { graphDot, graphMermaid } from './inspect/graph';
+export { trafficOf } from './inspect/traffic';
+export { RULES } from './rules/registry';
+export { runRules, type Finding } from './rules/run';
+export { ENVIRONMENTS, type PolicyConfig } from './rules/environments';
+export type { EnforcementLevel, K8sObject, Rule } from './rules/rule';
