@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'node:fs';
 import {
   applyPhase,
-  compile,
+  compileManifests,
   referenceIndex,
   formatDiagnostic,
   routingSummary,
@@ -77,7 +77,8 @@ export class Release extends pulumi.ComponentResource {
     } catch (e) {
       throw new pulumi.ResourceError((e as Error).message, this);
     }
-    const result = compile(source.spec, {
+    // Manifests only: the component never needs the YAML text.
+    const result = compileManifests(source.spec, {
       ...(source.file !== undefined ? { file: source.file } : {}),
       ...(args.step !== undefined ? { step: args.step } : {}),
       ...(args.targets ? { targets: args.targets } : {}),
