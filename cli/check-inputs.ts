@@ -2,13 +2,14 @@
  * What `graylane check` reads, with a location for every object: a spec (objects located at the spec line
  * that produces them) or rendered/hand-written YAML (objects located at their document).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { compile, formatDiagnostic, type CompileOptions, type Diagnostic, type Manifest, type Plan } from '../compiler';
 import { parseSpecText } from '../compiler/parse';
 import { InputDiagnostics } from './inputs';
 import { UsageError } from './io';
+import { MARKER } from './output-dir';
 
 export interface Located {
   readonly file: string;
@@ -41,7 +42,12 @@ export function loadCheckInput(ref: string, cwd: string, options: Omit<CompileOp
   if (specs.length === 1) return fromSpec(specs[0]!.file, specs[0]!.text, options);
   const objects: Manifest[] = [];
   const where = new Map<Manifest, Located>();
+  // A directory written by `graylane render` holds one folder per target: istio and asm are alternatives
+  // for one mesh, so each folder is checked on its own.
+  const rendered = isDir && existsSync(join(path, MARKER));
+  const groups = new Map<string, Manifest[]>();
   for (const { file, text } of texts) {
+    const group = rendered ? relative(path, resolve(cwd, file)).split(sep)[0]! : '';
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter })) {
       if (doc.errors.length > 0) {
@@ -53,11 +59,12 @@ export function loadCheckInput(ref: string, cwd: string, options: Omit<CompileOp
       const metadata: Partial<Manifest['metadata']> = o.metadata ?? {};
       const object = { ...o, metadata: { ...metadata, labels: metadata.labels ?? {}, namespace: metadata.namespace ?? 'default' } } as Manifest;
       objects.push(object);
+      groups.set(group, [...(groups.get(group) ?? []), object]);
       const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
       where.set(object, { file, line, column: col });
     }
   }
-  return { objects, groups: [objects], locate: (o) => where.get(o), warnings: [] };
+  return { objects, groups: [...groups.values()], locate: (o) => where.get(o), warnings: [] };
 }
 
 function fromSpec(file: string, text: string, options: Omit<CompileOptions, 'file'>): CheckInput {

@@ -105,6 +105,18 @@ describe('graylane check is clean where it should be', () => {
   });
 });
 
+describe('graylane check on rendered output', () => {
+  it('checks each target folder on its own (istio and asm are alternatives, not conflicts)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'graylane-check-')), 'out');
+    assert.equal((await cli(['render', 'examples/bookinfo-lanes.release.yaml', '-o', out])).status, 0);
+    const r = await cli(['check', out]);
+    assert.equal(r.stdout, 'no findings (environment dev)\n');
+    assert.equal(r.status, 0);
+  });
+});
+
 describe('graylane check --baseline', () => {
   const prod = ['check', 'stacks/specs/prod.release.yaml', '--env', 'prod'];
   it('lets prod move the canary one step (1% → 5%)', async () => {
