@@ -35,7 +35,9 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
     return { label: ref, objects: outputs.flatMap((o) => o.manifests), plan: result.plan! };
   }
   const objects: Manifest[] = [];
-  for (const f of files) {
+  // A rendered directory with both istio/ and asm/ holds two versions of one mesh's objects: read istio's.
+  const both = files.some((f) => /(^|\/)istio\//.test(f.name)) && files.some((f) => /(^|\/)asm\//.test(f.name));
+  for (const f of files.filter((x) => !(both && /(^|\/)asm\//.test(x.name)))) {
     for (const doc of parseAllDocuments(f.text)) {
       if (doc.errors.length > 0) throw new UsageError(`${f.name}: not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
       const o = doc.toJS() as Partial<Manifest> | null;
