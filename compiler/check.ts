@@ -16,7 +16,7 @@ import {
 import type { Plan } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
-import { suggestion } from './suggest';
+import { suggestion, toLabel } from './suggest';
 
 type Finding = Omit<Diagnostic, 'file' | 'position'>;
 
@@ -288,10 +288,3 @@ function sumHint(weights: Weights, sum: number): string {
   return fixed >= 0 ? `e.g. set "${lastLane}" to ${fixed}` : 'lower the shares so they add up to 100';
 }
 
-function toLabel(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-}

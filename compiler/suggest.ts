@@ -34,3 +34,12 @@ export function suggestion(value: string, candidates: readonly string[]): string
   if (near !== undefined) return `did you mean "${near}"?`;
   return candidates.length > 0 ? `expected one of: ${candidates.map((c) => `"${c}"`).join(', ')}` : '';
 }
+
+/** The nearest RFC 1123 label to a name ("Cart_Svc" → "cart-svc"): a rename to suggest. */
+export function toLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+}

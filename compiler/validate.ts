@@ -7,7 +7,7 @@ import type { Diagnostic, SpecPath } from './diagnostics';
 import { formatPath } from './diagnostics';
 import type { SourceLocator } from './parse';
 import { releaseSchema, type ReleaseSpec } from './spec/schema';
-import { suggestion } from './suggest';
+import { suggestion, toLabel } from './suggest';
 
 export interface Validated {
   readonly spec?: ReleaseSpec;
@@ -154,13 +154,6 @@ function child(schema: unknown, part: string | number): unknown {
   }
 }
 
-function toLabel(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-}
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';

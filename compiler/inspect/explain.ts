@@ -43,21 +43,42 @@ export interface ExplainedHop {
 }
 
 export function explain(objects: readonly KubeObject[], request: ExplainRequest, laneHeader?: string): ExplainedHop {
-  return hop(objects, request.gateway, request.host, lower(request.headers ?? {}), request.query ?? {}, request.hops ?? [], 100, laneHeader, request.sourceLabels);
+  return hop({
+    objects,
+    laneHeader,
+    gateway: request.gateway,
+    host: request.host,
+    headers: lower(request.headers ?? {}),
+    query: request.query ?? {},
+    rest: request.hops ?? [],
+    share: 100,
+    ...(request.sourceLabels ? { sourceLabels: request.sourceLabels } : {}),
+  });
 }
 
-function hop(
-  objects: readonly KubeObject[],
-  gateway: string,
-  host: string,
-  headers: Record<string, string>,
-  query: Readonly<Record<string, string>>,
-  rest: readonly string[],
-  share: number,
-  laneHeader: string | undefined,
-  sourceLabels?: Readonly<Record<string, string>>,
-): ExplainedHop {
-  if (gateway.startsWith('traefik:')) return traefikHop(objects, gateway, host, headers, query, rest, share, laneHeader);
+/** One hop of the walk: where the request is, what it carries, and what is left of its path. */
+interface HopInput {
+  readonly objects: readonly KubeObject[];
+  readonly laneHeader: string | undefined;
+  readonly gateway: string;
+  readonly host: string;
+  readonly headers: Record<string, string>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly rest: readonly string[];
+  /** Share of all requests that reach this hop. */
+  readonly share: number;
+  readonly sourceLabels?: Readonly<Record<string, string>>;
+}
+
+/** The next hop of a branch: inside the mesh, to the next host, with the headers the branch carries. */
+function nextHop(h: HopInput, headers: Readonly<Record<string, string>>, share: number): ExplainedHop | undefined {
+  if (h.rest.length === 0) return undefined;
+  return hop({ objects: h.objects, laneHeader: h.laneHeader, gateway: 'mesh', host: h.rest[0]!, headers: { ...headers }, query: {}, rest: h.rest.slice(1), share });
+}
+
+function hop(h: HopInput): ExplainedHop {
+  if (h.gateway.startsWith('traefik:')) return traefikHop(h);
+  const { objects, gateway, host, headers, query, share, laneHeader, sourceLabels } = h;
   const result = simulateIstio(objects, { gateway, host, headers, query, ...(sourceLabels ? { sourceLabels } : {}) });
   const why = reasons(objects, result.virtualService, result.routeIndex, result.matchIndex, result.status);
   return {
@@ -71,23 +92,15 @@ function hop(
     destinations: result.destinations.map((d) => {
       const branch = (share * d.weight) / 100;
       const lane = laneHeader !== undefined ? d.headers[laneHeader.toLowerCase()] : undefined;
-      const next = rest.length > 0 && d.problem === undefined ? hop(objects, 'mesh', rest[0]!, { ...d.headers }, {}, rest.slice(1), branch, laneHeader) : undefined;
+      const next = d.problem === undefined ? nextHop(h, d.headers, branch) : undefined;
       return { ...d, share: branch, ...(lane !== undefined ? { lane } : {}), ...(next ? { next } : {}) };
     }),
   };
 }
 
 /** The first hop through Traefik: router by priority, middlewares, backends (Services); then the mesh. */
-function traefikHop(
-  objects: readonly KubeObject[],
-  gateway: string,
-  host: string,
-  headers: Record<string, string>,
-  query: Readonly<Record<string, string>>,
-  rest: readonly string[],
-  share: number,
-  laneHeader: string | undefined,
-): ExplainedHop {
+function traefikHop(h: HopInput): ExplainedHop {
+  const { objects, gateway, host, headers, query, share, laneHeader } = h;
   const entryPoint = gateway.slice('traefik:'.length);
   const result = simulateTraefik(objects, { ...(entryPoint ? { entryPoint } : {}), host, headers, query });
   const route = result.router ? routeOf(objects, result.router) : undefined;
@@ -103,7 +116,7 @@ function traefikHop(
       const branch = (share * b.weight) / 100;
       const backendHost = `${b.service}.${b.namespace}.svc.cluster.local`;
       const lane = laneHeader !== undefined ? result.headers[laneHeader.toLowerCase()] : undefined;
-      const next = rest.length > 0 ? hop(objects, 'mesh', rest[0]!, { ...result.headers }, {}, rest.slice(1), branch, laneHeader) : undefined;
+      const next = nextHop(h, result.headers, branch);
       return {
         weight: b.weight,
         host: backendHost,
