@@ -21,7 +21,7 @@ describe('Istio semantic validation', () => {
         http: [
           { name: 'empty' },
           {
-            match: [{ headers: { x: { regex: '(a)\\1' } } }],
+            match: [{ headers: { x: { regex: '(a)\\1' }, 'x y': { exact: '1' } } }],
             route: [
               { destination: { host: 'a', subset: 'V1' }, weight: 60 },
               { destination: { host: 'a' }, weight: 30, headers: { request: { set: { ':path': '/' } } } },
@@ -36,6 +36,7 @@ describe('Istio semantic validation', () => {
       'spec.gateways[0]: "a/b/c" is not a gateway reference ("namespace/name", "name" or "mesh").',
       'spec.http[0]: an HTTP route needs a route, a redirect or a direct response.',
       'spec.http[1].match[0].headers.x.regex: "(a)\\\\1" is not a valid RE2 regex: RE2 has no backreferences.',
+      'spec.http[1].match[0].headers: "x y" is not a valid HTTP header name.',
       'spec.http[1].route[0].destination.subset: "V1" is not a valid subset name (an RFC 1123 label).',
       'spec.http[1].route[1].headers.request: header ":path" cannot be set (":" pseudo-headers are Envoy\'s).',
       'spec.http[1].timeout: duration "0s" must be at least 1ms.',

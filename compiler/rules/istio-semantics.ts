@@ -3,7 +3,7 @@
  * schema and its CEL rules do not state. Pure predicates over any object, graylane's or hand-written:
  * the tests run them on every emitted object, and the policy pack can share them.
  */
-import { durationMillis, isIPv4, isIPv6, labelKeyProblem, labelValueProblem, re2Problem, RETRY_ON_TOKENS } from '../kubernetes-syntax';
+import { durationMillis, isHeaderName, isIPv4, isIPv6, labelKeyProblem, labelValueProblem, re2Problem, RETRY_ON_TOKENS } from '../kubernetes-syntax';
 import { DNS_LABEL } from '../spec/schema';
 
 export interface IstioObject {
@@ -58,6 +58,7 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
       for (const [kind, map] of [['headers', m.headers], ['queryParams', m.queryParams]] as const) {
         for (const [name, sm] of Object.entries(map ?? {})) {
           if (name === '') out.push(`${at}.match[${i}].${kind}: a ${kind === 'headers' ? 'header' : 'query parameter'} name cannot be empty.`);
+          else if (kind === 'headers' && !name.startsWith(':') && !isHeaderName(name)) out.push(`${at}.match[${i}].headers: "${name}" is not a valid HTTP header name.`);
           out.push(...regexProblems(`${at}.match[${i}].${kind}.${name}`, sm));
         }
       }
