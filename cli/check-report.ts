@@ -1,7 +1,7 @@
 /** `graylane check` findings as text, JSON, SARIF 2.1.0 (code scanning) or GitHub workflow annotations. */
 import { RULES } from '../compiler/rules/registry';
 import type { Finding } from '../compiler/rules/run';
-import type { Located } from './check-inputs';
+import type { Located } from './object-locations';
 
 export interface LocatedFinding extends Finding {
   readonly location?: Located;

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatDiagnostic } from '../../compiler';
+import { formatDiagnostic, type Manifest } from '../../compiler';
 import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
 import { runRules } from '../../compiler/rules/run';
-import { loadCheckInput } from '../check-inputs';
+import { loadInput } from '../inputs';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
 import { UsageError, type CliIo } from '../io';
 import { version } from '../version';
@@ -34,17 +34,17 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .action((ref: string, opts: CheckFlags) => {
       const options = opts.step !== undefined ? { step: opts.step } : {};
-      const input = loadCheckInput(ref, io.cwd, options);
+      const input = loadInput(ref, io.cwd, options);
       for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
-      const baseline = opts.baseline !== undefined ? loadCheckInput(opts.baseline, io.cwd, options).objects : undefined;
+      const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, options).objects : undefined;
       const settings = {
         environment: opts.env,
         overrides: readConfig(opts.config, io.cwd),
         ...(opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : input.plan?.laneHeader !== undefined ? { laneHeader: input.plan.laneHeader } : {}),
         ...(baseline ? { baseline } : {}),
       };
-      const findings: LocatedFinding[] = input.groups.flatMap((group) => runRules(group, settings)).map((f) => {
-        const location = input.locate(f.object as never);
+      const findings: LocatedFinding[] = [...input.groups.values()].flatMap((group) => runRules(group, settings)).map((f) => {
+        const location = input.locate(f.object as Manifest);
         return { ...f, ...(location ? { location } : {}) };
       });
       const output =
