@@ -10,7 +10,7 @@ import { releaseJsonSchema } from '../compiler/spec/json-schema';
 import { stackConfigs } from './stack-configs';
 import { ENVIRONMENTS, ruleConfig } from '../compiler/rules/environments';
 import { RULES } from '../compiler/rules/registry';
-import { run } from '../cli/main';
+import { runCli } from './run-cli';
 import { CLI_GOLDENS, commandLine } from './cli-goldens';
 
 export const ROOT = join(__dirname, '..');
@@ -23,9 +23,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   for (const [path, invocations] of Object.entries(CLI_GOLDENS)) {
     const parts: string[] = [];
     for (const args of invocations) {
-      let stdout = '';
-      let stderr = '';
-      const status = await run(args, { cwd: ROOT, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const { status, stdout, stderr } = await runCli(args, ROOT);
       if (status !== 0) throw new Error(`${commandLine(args)} exited ${status}: ${stderr}`);
       parts.push(path.endsWith('.txt') ? `${commandLine(args)}\n${stdout}` : stdout);
     }

@@ -7,16 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { run } from '../cli/main';
+import { runCli } from '../scripts/run-cli';
 import { stackConfigs } from '../scripts/stack-configs';
 import { exampleFiles, ROOT } from './support/examples';
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await run(args, { cwd: ROOT, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, ROOT);
 
 const BROKEN = 'test/fixtures/broken';
 /** rule → where its planted defect is. */

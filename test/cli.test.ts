@@ -5,17 +5,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../cli/main';
+import { runCli } from '../scripts/run-cli';
 import { MARKER } from '../cli/output-dir';
 import { BASE_SPEC, mutate } from './support/base-spec';
 import { ROOT } from './support/examples';
 
-async function cli(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await run(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
+const cli = (args: string[], cwd = ROOT) => runCli(args, cwd);
 
 function workdir(): string {
   return mkdtempSync(join(tmpdir(), 'graylane-cli-'));

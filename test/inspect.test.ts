@@ -3,18 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run } from '../cli/main';
+import { runCli } from '../scripts/run-cli';
 import type { ExplainedHop } from '../compiler/inspect/explain';
 import { CLI_GOLDENS } from '../scripts/cli-goldens';
 import { ROOT } from './support/examples';
 import { mermaidParse } from './support/mermaid';
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await run(args, { cwd: ROOT, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, ROOT);
 
 async function explainJson(args: string[]): Promise<ExplainedHop> {
   const r = await cli(['explain', ...args, '--format', 'json']);

@@ -209,6 +209,7 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function fmt(n: number): string {
+/** A percentage as people write it: 25, 37.5, 33.33. */
+export function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '');
 }

@@ -6,7 +6,7 @@
 import type { Manifest } from '../emit/manifest';
 import { routeTargets, simulateIstio } from '../simulate/istio';
 import { traefikRouteTargets } from '../simulate/traefik';
-import { destinationLabel } from './explain';
+import { destinationLabel, fmt } from './explain';
 
 export interface TrafficContext {
   /** The header naming a request's lane. */
@@ -79,6 +79,3 @@ function lanesIn(objects: readonly Manifest[], header: string): string[] {
   return [...lanes].sort();
 }
 
-function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '');
-}
