@@ -113,7 +113,7 @@ export function selfCheck(target: Target, manifests: readonly Manifest[]): Diagn
 
 function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {
   // Step 0 is every spec's default, with or without steps.
-  if (step === undefined || step === 0 || spec.spec.entry.rules.some((r) => r.steps !== undefined)) return [];
+  if (step === undefined || step === 0 || (spec.spec.entry?.rules ?? []).some((r) => r.steps !== undefined)) return [];
   return [
     {
       code: 'GL209',

@@ -138,8 +138,8 @@ describe('asm and istio agree over generated specs', () => {
     fc.assert(
       fc.property(specArbitrary, (spec) => {
         fc.pre(spec.spec.trafficLabel !== undefined);
-        const o = outputs(spec, spec.spec.entry.rules.some((r) => r.steps) ? 0 : undefined);
-        const meshEntry = spec.spec.entry.gateway === 'mesh' ? spec.spec.entry.service : undefined;
+        const o = outputs(spec, spec.spec.entry!.rules.some((r) => r.steps) ? 0 : undefined);
+        const meshEntry = spec.spec.entry!.gateway === 'mesh' ? spec.spec.entry!.service : undefined;
         for (const service of Object.keys(spec.spec.services)) {
           for (const lane of [...(service === meshEntry ? [] : [undefined]), ...Object.keys(spec.spec.lanes)]) {
             const r = both(o, service, lane);

@@ -39,7 +39,7 @@ export function emitAsm(plan: Plan): Emitted {
     [
       ...trafficLabels(plan),
       ...entryRateLimit(plan),
-      ...[...serviceEntries(plan), ...destinationRules(plan), ...endpointSubsets(plan), ...mesh, ...(plan.entry.gateway ? [gatewayVirtualService(plan)] : [])].map((m) =>
+      ...[...serviceEntries(plan), ...destinationRules(plan), ...endpointSubsets(plan), ...mesh, ...(plan.entry.declared && plan.entry.gateway ? [gatewayVirtualService(plan)] : [])].map((m) =>
         plan.exportTo ? { ...m, spec: { ...m.spec, exportTo: [...plan.exportTo] } } : m,
       ),
     ],
