@@ -38,8 +38,9 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
     if (rule.match?.method) methodCheck(report, [...at, 'match', 'method'], rule.match.method);
   });
   const tls = entry.traefik?.tls;
+  // Beside target traefik, tls is what Traefik serves; only without it is the setting lost altogether.
   const meshTargets = plan.targets.filter((t) => t !== 'traefik');
-  if (tls !== undefined && meshTargets.length > 0)
+  if (tls !== undefined && !plan.targets.includes('traefik'))
     report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls applies to target traefik only; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS there, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or remove tls if the entry is not served by Traefik');
   if (tls !== undefined && tls.secretName === undefined && tls.certResolver === undefined && tls.options === undefined && (tls.domains ?? []).length === 0)
     report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], 'entry.traefik.tls names no certificate: Traefik serves its default certificate.', 'add secretName: <tls secret> or certResolver: <resolver>');
