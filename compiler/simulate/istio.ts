@@ -31,6 +31,8 @@ export interface IstioRequest {
   /** Instances of a host's subset; healthy unless it says otherwise. */
   readonly availability?: (host: string, subset: string | undefined) => Availability;
   readonly host: string;
+  /** The port the request addresses (Istio match `port`); a route matching a port never takes a request without one. */
+  readonly port?: number;
   readonly path?: string;
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -92,6 +94,7 @@ interface MatchRequest {
   readonly sourceLabels?: Readonly<Record<string, string>> | readonly AnyStringMatch[];
   readonly sourceNamespace?: string;
   readonly uri?: AnyStringMatch;
+  readonly port?: number;
   readonly method?: AnyStringMatch;
   readonly authority?: AnyStringMatch;
   readonly headers?: Readonly<Record<string, AnyStringMatch>>;
@@ -236,6 +239,7 @@ function firstMatch(
       sourceMatches(m.sourceLabels, request) &&
       (m.sourceNamespace === undefined || m.sourceNamespace === request.sourceNamespace) &&
       matchString(m.uri, request.path ?? '/') &&
+      (m.port === undefined || m.port === request.port) &&
       matchString(m.method, request.method ?? 'GET') &&
       matchString(m.authority, request.host) &&
       Object.entries(m.headers ?? {}).every(([name, sm]) => matchString(sm, headers[name.toLowerCase()])) &&
