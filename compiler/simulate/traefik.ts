@@ -42,6 +42,8 @@ export interface TraefikHop {
 
 interface Route {
   match: string;
+  /** Traefik v3's per-router rule syntax (deprecated), e.g. "v2". */
+  syntax?: string;
   priority?: number;
   middlewares?: { name: string; namespace?: string }[];
   services?: { name: string; namespace?: string; kind?: string; port?: number | string; weight?: number }[];
@@ -55,7 +57,9 @@ export function simulateTraefik(objects: readonly KubeObject[], request: Traefik
     if (request.entryPoint !== undefined && spec.entryPoints && !spec.entryPoints.includes(request.entryPoint)) continue;
     const namespace = o.metadata?.namespace ?? 'default';
     (spec.routes ?? []).forEach((route, i) => {
-      if (evaluateRule(parseRule(route.match), request))
+      // traefik.containo.us is Traefik v2 (v2 rule syntax); traefik.io is v3 unless the route asks for v2.
+      const syntax = o.apiVersion?.startsWith('traefik.containo.us/') || route.syntax === 'v2' ? 'v2' : 'v3';
+      if (evaluateRule(parseRule(route.match, syntax), request))
         candidates.push({ id: `${namespace}/${o.metadata?.name ?? ''}#${i}`, namespace, route, priority: route.priority ?? route.match.length });
     });
   }
