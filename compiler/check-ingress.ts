@@ -41,7 +41,7 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
   // Beside target traefik, tls is what Traefik serves; only without it is the setting lost altogether.
   const meshTargets = plan.targets.filter((t) => t !== 'traefik');
   if (tls !== undefined && !plan.targets.includes('traefik'))
-    report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls applies to target traefik only; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS there, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or remove tls if the entry is not served by Traefik');
+    report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls is used by target traefik only, which this spec does not have; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or add target traefik');
   if (tls !== undefined && tls.secretName === undefined && tls.certResolver === undefined && tls.options === undefined && (tls.domains ?? []).length === 0)
     report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], 'entry.traefik.tls names no certificate: Traefik serves its default certificate.', 'add secretName: <tls secret> or certResolver: <resolver>');
   return out;
@@ -71,6 +71,7 @@ function pathCheck(report: Report, at: SpecPath, m: PathMatch): void {
 function pathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return 'it does not start with "/"';
   if (/[?#]/.test(path)) return 'it contains "?" or "#", which end the path';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
   if (/[\s\u0000-\u001f\u007f]/.test(path)) return 'it contains whitespace or a control character';
   return undefined;
 }
@@ -79,6 +80,10 @@ function methodCheck(report: Report, at: SpecPath, m: MethodMatch): void {
   const token = (value: string, path: SpecPath) => {
     if (!HTTP_TOKEN.test(value))
       report('GL244', 'error', path, `Method ${JSON.stringify(value)} is not an HTTP method: a method is a token (letters, digits and !#$%&'*+-.^_\`|~).`, 'write e.g. GET, POST or DELETE');
+    // Methods are case-sensitive (RFC 9110 §9.1) and Envoy compares them exactly, but Traefik upper-cases the
+    // rule's method (pkg/muxer/http/matcher.go), so a lower-case method would route differently per target.
+    else if (value !== value.toUpperCase())
+      report('GL244', 'warning', path, `Method ${JSON.stringify(value)} is not upper case: Istio matches it exactly, Traefik as ${JSON.stringify(value.toUpperCase())}, so the targets would route differently.`, `write ${JSON.stringify(value.toUpperCase())}`);
   };
   if (Array.isArray(m)) {
     m.forEach((value, i) => token(value, [...at, i]));

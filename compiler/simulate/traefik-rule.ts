@@ -164,7 +164,9 @@ const V2: Readonly<Record<string, Builder>> = {
   HostRegexp: (args) => {
     const templates = args.map((h) => {
       ascii(h);
-      return { regexp: muxTemplate(h, 'host'), keepPort: h.includes(':') };
+      const { js, go } = muxPattern(h, 'host');
+      // mux keeps the port only when its own pattern has a ":" (regexp.go, wildcardHostPort).
+      return { regexp: new RegExp(js, 'u'), keepPort: go.includes(':') };
     });
     // gorilla/mux matches the Host as sent, with its port only when the template names one.
     return (r) => templates.some((t) => t.regexp.test(t.keepPort ? r.host : r.host.replace(/:\d+$/, '')));
@@ -286,9 +288,18 @@ function inPairs(args: readonly string[]): [string, string][] {
  * `{name:pattern}` variables (default `[^/]+` in paths, `[^.]+` in hosts, `.*` for an empty query value),
  * anchored at both ends except for a prefix. Capturing groups in a pattern are refused, as mux refuses them.
  */
-export function muxTemplate(template: string, type: 'path' | 'prefix' | 'host' | 'query'): RegExp {
+export function muxTemplate(template: string, type: MuxType): RegExp {
+  return new RegExp(muxPattern(template, type).js, 'u');
+}
+
+type MuxType = 'path' | 'prefix' | 'host' | 'query';
+
+/** The template's regexp in JavaScript syntax, and as mux writes it (its `(?P<vN>…)` groups). */
+function muxPattern(template: string, type: MuxType): { js: string; go: string } {
   const defaultPattern = type === 'query' ? '.*' : type === 'host' ? '[^.]+' : '[^/]+';
   let pattern = '^';
+  let go = '^';
+  let groups = 0;
   let level = 0;
   let start = 0;
   let literalStart = 0;
@@ -297,6 +308,7 @@ export function muxTemplate(template: string, type: 'path' | 'prefix' | 'host' |
     if (c === '{') {
       if (level++ === 0) {
         pattern += quoteMeta(template.slice(literalStart, i));
+        go += quoteMeta(template.slice(literalStart, i));
         start = i;
       }
     } else if (c === '}') {
@@ -308,6 +320,7 @@ export function muxTemplate(template: string, type: 'path' | 'prefix' | 'host' |
         if (name === '' || patt === '') throw new Error(`mux: missing name or pattern in "{${param}}"`);
         if (capturingGroups(patt) > 0) throw new Error(`route ${template} contains capture groups in its regexp. Only non-capturing groups are accepted: e.g. (?:pattern) instead of (pattern)`);
         pattern += `(?:${goSource(patt)})`;
+        go += `(?P<v${groups++}>${patt})`;
         literalStart = i + 1;
       } else if (level < 0) {
         throw new Error(`mux: unbalanced braces in "${template}"`);
@@ -316,9 +329,10 @@ export function muxTemplate(template: string, type: 'path' | 'prefix' | 'host' |
   }
   if (level !== 0) throw new Error(`mux: unbalanced braces in "${template}"`);
   pattern += quoteMeta(template.slice(literalStart));
+  go += quoteMeta(template.slice(literalStart));
   if (type === 'query' && template.slice(template.indexOf('=') + 1) === '') pattern += defaultPattern;
   if (type !== 'prefix') pattern += '$';
-  return new RegExp(pattern, 'u');
+  return { js: pattern, go };
 }
 
 function capturingGroups(source: string): number {

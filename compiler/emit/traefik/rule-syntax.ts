@@ -61,6 +61,9 @@ export function pathRule(path: PathCondition, syntax: RuleSyntax): string | { pr
       return path.value === '/' ? 'PathPrefix(`/`)' : `(Path(${v(path.value)}) || PathPrefix(${v(`${path.value}/`)}))`;
     case 'regex': {
       if (syntax === 'v3') return `PathRegexp(${v(anchored(path.value))})`;
+      // mux pairs braces without reading escapes, so a regex must balance them to stay one variable.
+      if (!bracesBalance(path.value))
+        return { problem: `Traefik v2 path templates pair "{" with "}", and regex ${JSON.stringify(path.value)} does not balance them.`, hint: 'use apiGroup traefik.io (Traefik v3), or a regex with balanced braces' };
       // gorilla/mux refuses capturing groups in a template (it counts them against its variables).
       if (capturingGroups(path.value) > 0)
         return { problem: `Traefik v2 path templates accept only non-capturing groups; regex ${JSON.stringify(path.value)} has capturing ones.`, hint: 'write (?:…) instead of (…), or use apiGroup traefik.io (Traefik v3)' };
@@ -78,6 +81,15 @@ export function methodRule(method: MethodCondition, syntax: RuleSyntax): string 
   if (syntax === 'v2') return `Method(${method.anyOf.map(literal).join(', ')})`;
   const parts = method.anyOf.map((m) => `Method(${literal(m)})`);
   return parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
+}
+
+function bracesBalance(regex: string): boolean {
+  let level = 0;
+  for (const c of regex) {
+    if (c === '{') level++;
+    if (c === '}' && --level < 0) return false;
+  }
+  return level === 0;
 }
 
 function capturingGroups(regex: string): number {
