@@ -25,16 +25,18 @@ export function virtualServices(plan: Plan): Manifest[] {
   return out;
 }
 
-/** An entry inside the mesh: each service's rules join that service's own VirtualService (one per host). */
-function isMeshEntryOf(plan: Plan, service: PlanService): boolean {
-  return plan.entry.declared && plan.entry.gateway === undefined && plan.entry.services.includes(service.name);
+/**
+ * An entry inside the mesh: each service's rules join that service's own VirtualService (one per host), in
+ * place of its catch-all; undefined for a service no mesh entry rule routes to.
+ */
+export function meshEntryRoutes(plan: Plan, service: PlanService): HttpRoute[] | undefined {
+  if (!plan.entry.declared || plan.entry.gateway !== undefined || !plan.entry.services.includes(service.name)) return undefined;
+  return entryRoutes(plan, plan.entry.rules.filter((r) => r.service === service.name), service, false);
 }
 
 function meshVirtualService(plan: Plan, service: PlanService): Manifest {
   const resilience = routeResilience(service.resilience);
-  const tail: HttpRoute[] = isMeshEntryOf(plan, service)
-    ? entryRoutes(plan, plan.entry.rules.filter((r) => r.service === service.name), service, false)
-    : [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
+  const tail: HttpRoute[] = meshEntryRoutes(plan, service) ?? [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
   const routes = [...callerRoutes(plan, service), ...laneRoutes(plan, service, tail), ...tail];
   return {
     apiVersion: ISTIO_API,
