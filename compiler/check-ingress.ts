@@ -42,8 +42,6 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
   const meshTargets = plan.targets.filter((t) => t !== 'traefik');
   if (tls !== undefined && !plan.targets.includes('traefik'))
     report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls is used by target traefik only, which this spec does not have; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or add target traefik');
-  if (tls !== undefined && tls.secretName === undefined && tls.certResolver === undefined && tls.options === undefined && (tls.domains ?? []).length === 0)
-    report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], 'entry.traefik.tls names no certificate: Traefik serves its default certificate.', 'add secretName: <tls secret> or certResolver: <resolver>');
   return out;
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile } from '../compiler';
-import { mutate } from './support/base-spec';
+import { BASE_SPEC, mutate } from './support/base-spec';
 
 const MATCH = '          headers: { x-beta: { exact: "1" } }\n';
 
@@ -89,6 +89,14 @@ describe('ingress diagnostics', () => {
       assert.equal(result.ok, c.expected.every(([, severity]) => severity === 'warning'));
     });
   }
+
+  it('trafficLabel.trusted without an entry is a warning at trusted', () => {
+    const noEntry = BASE_SPEC.slice(0, BASE_SPEC.indexOf('  entry:\n')).replace('    header: x-lane\n', '    header: x-lane\n    trusted: true\n');
+    assert.deepEqual(
+      compile(noEntry).diagnostics.map((d) => [d.code, d.severity, `${d.position?.line}:${d.position?.column}`, d.path.join('.'), d.message, d.hint]),
+      [['GL240', 'warning', '21:14', 'spec.trafficLabel.trusted', 'trafficLabel.trusted says whether the entry may match on the lane header, but the spec has no entry; it changes nothing.', 'remove trusted, or add an entry']],
+    );
+  });
 
   it('a Traefik method pattern and a v2 path with braces are GL404 at their line', () => {
     const spec = mutate('targets: [istio]', 'targets: [traefik]', mutate(MATCH, '          method: { regex: "GET|HEAD" }\n          path: { exact: "/a/{id}" }\n', mutate('    service: web\n', '    service: web\n    traefik: { apiGroup: traefik.containo.us }\n')));
