@@ -35,6 +35,11 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
     if (rule.service === undefined && entry.service === undefined)
       report('GL241', 'error', at, `Rule "${rule.name}" names no service, and entry.service is not set, so its requests have nowhere to go.`, `add service: <name> to the rule, or set entry.service${serviceNames[0] ? ` (e.g. "${serviceNames[0]}")` : ''}`);
     if (rule.match?.path) pathCheck(report, [...at, 'match', 'path'], rule.match.path);
+    // `prefix: /` alone takes every path: a catch-all as surely as a rule without match (check.ts says that one).
+    const m = rule.match;
+    const onlyRootPrefix = m?.path?.prefix !== undefined && /^\/+$/.test(m.path.prefix) && Object.keys(m).every((k) => k === 'path') && Object.keys(m.path).length === 1;
+    if (onlyRootPrefix && i < entry.rules.length - 1)
+      report('GL224', 'warning', at, `Rule "${rule.name}" matches every path (prefix "/"), so it catches every request and the ${entry.rules.length - 1 - i} rule(s) after it are never used.`, 'move the catch-all rule to the end');
     if (rule.match?.method) methodCheck(report, [...at, 'match', 'method'], rule.match.method);
   });
   const tls = entry.traefik?.tls;

@@ -110,3 +110,13 @@ describe('ingress diagnostics', () => {
     );
   });
 });
+
+describe('catch-all paths', () => {
+  it('a rule matching only prefix "/" before other rules is GL224', () => {
+    const result = compile(mutate(MATCH, '          path: { prefix: / }\n'));
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.code, d.severity, `${d.position?.line}:${d.position?.column}`, d.path.join('.'), d.message]),
+      [['GL224', 'warning', '26:9', 'spec.entry.rules.0', 'Rule "beta" matches every path (prefix "/"), so it catches every request and the 1 rule(s) after it are never used.']],
+    );
+  });
+});
