@@ -15,7 +15,7 @@ export type TrafficContext = ClassContext;
 export interface TrafficRow {
   /** Where the class's requests go, in words. */
   readonly text: string;
-  /** Destination (with the lane it carries) → percent of the class's requests. */
+  /** Destination ("host/subset", with the lane it tags) → percent of the class's requests. */
   readonly shares: ReadonlyMap<string, number>;
   /** The object that decides (the VirtualService or IngressRoute of the matched route). */
   readonly object?: KubeObject;
@@ -61,9 +61,11 @@ function istioRow(model: Model, c: RequestClass, header: string | undefined): Tr
       }
       for (const d of hop.destinations) {
         const share = (d.weight * (100 - abort)) / 100;
-        const name = destName(d, header, lane, hop.host);
-        shares.set(name, (shares.get(name) ?? 0) + share);
-        parts.push(`${name} ${fmt(share)}%${d.problem ? ' (unresolved)' : ''}`);
+        const carried = header !== undefined ? d.headers[header] : undefined;
+        // Shares are keyed by what Envoy sends to (host, subset) and the lane it tags, not by how people name it.
+        const key = `${d.host}${d.subset !== undefined ? `/${d.subset}` : ''}${carried !== undefined && carried !== lane ? ` (${header}: ${carried})` : ''}`;
+        shares.set(key, (shares.get(key) ?? 0) + share);
+        parts.push(`${destName(d, header, lane, hop.host)} ${fmt(share)}%${d.problem ? ' (unresolved)' : ''}`);
       }
       if (hop.fault?.delay && hop.fault.delay.percent > 0) parts.push(`(${fmt(hop.fault.delay.percent)}% delayed ${hop.fault.delay.fixedDelay})`);
       for (const m of hop.mirrors ?? []) parts.push(`(mirrored ${fmt(m.percent)}% to ${m.host.replace(/\.svc\.cluster\.local$/, '')}${m.subset !== undefined ? `/${m.subset}` : ''})`);

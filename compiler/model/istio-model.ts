@@ -126,7 +126,7 @@ export class IstioModel {
     const byRef = new Map(raw.map((v) => [v.ref, v]));
     this.virtualServices = raw.map((v) => expandDelegates(v, byRef));
     for (const vs of this.virtualServices) {
-      for (const host of new Set(vs.hosts)) {
+      for (const host of new Set(vs.hosts.map((h) => h.toLowerCase()))) {
         if (host.startsWith('*')) {
           if (!this.wildcardVs.includes(vs)) this.wildcardVs.push(vs);
           continue;
@@ -250,7 +250,7 @@ export class IstioModel {
 
   /** The Kubernetes Service behind a `*.svc.cluster.local` host, when the set holds it. */
   serviceFor(host: string): Stored | undefined {
-    return this.services.get(host.toLowerCase());
+    return this.services.get(host.toLowerCase()) ?? this.services.get(host);
   }
 
   /** Ports of the service behind a host (Kubernetes Service or ServiceEntry), when known. */
@@ -279,7 +279,7 @@ function sortByCreation(list: readonly Stored[]): Stored[] {
 
 function readVirtualService(s: Stored): ModelVirtualService {
   const spec = (s.object.spec ?? {}) as VirtualServiceSpec;
-  const hosts = (spec.hosts ?? []).map((h) => resolveShortname(h, s.namespace).toLowerCase());
+  const hosts = (spec.hosts ?? []).map((h) => resolveShortname(h, s.namespace));
   return {
     stored: s,
     ref: `${s.namespace}/${s.name}`,

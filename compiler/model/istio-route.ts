@@ -482,8 +482,10 @@ function l4(model: IstioModel, proxy: Proxy, request: NormalRequest, vs: ModelVi
 
 /** A destination's subset through the DestinationRules the proxy sees; its host through ServiceEntries or Services. */
 function resolve(model: IstioModel, proxy: Proxy, destination: Destination, weight: number, headers: Readonly<Record<string, string>>, requestPort: number | undefined): RoutedDestination {
-  const host = destination.host.toLowerCase();
-  const port = destination.port?.number ?? requestPort;
+  const host = destination.host;
+  // Istio: a destination without a port takes the service's only port, else the listener's.
+  const servicePorts = model.portsOf(proxy.namespace, host);
+  const port = destination.port?.number ?? (servicePorts?.length === 1 ? servicePorts[0]!.number : requestPort);
   const base = { weight, host, ...(destination.subset !== undefined ? { subset: destination.subset } : {}), ...(port !== undefined ? { port } : {}), headers };
   const entry = model.serviceEntryFor(proxy.namespace, host);
   let labels: Record<string, string> | undefined;

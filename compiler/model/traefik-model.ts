@@ -22,6 +22,7 @@ export interface TraefikServiceRef {
   readonly kind?: string;
   readonly port?: number | string;
   readonly weight?: number;
+  readonly middlewares?: readonly { readonly name: string; readonly namespace?: string }[];
 }
 
 interface IngressRouteSpec {
@@ -148,7 +149,11 @@ export class TraefikModel {
   }
 
   private referenceErrors(from: Stored | { namespace: string }, kind: string, name: string, namespace: string): string[] {
-    if (name.includes('@')) return [];
+    if (name.includes('@')) {
+      // Provider references: `@kubernetescrd` ones are refused unless allowCrossNamespace (kubernetes.go resolveReference).
+      if (name.endsWith('@kubernetescrd') && !this.options.allowCrossNamespace) return [`${kind} reference ${name}: when allowCrossNamespace is disabled, @kubernetescrd references are disallowed`];
+      return [];
+    }
     if (namespace !== from.namespace && !this.options.allowCrossNamespace)
       return [`${kind} ${namespace}/${name} is in another namespace than ${from.namespace}, and Traefik's allowCrossNamespace is off by default`];
     if (!this.find(kind, namespace, name)) return [`${kind} ${namespace}/${name} does not exist`];
@@ -169,7 +174,9 @@ export class TraefikModel {
     }
     const own = this.referenceErrors({ namespace }, 'TraefikService', s.name, ns);
     if (own.length > 0 || depth > 10) return depth > 10 ? ['TraefikServices nest more than 10 deep (a cycle?)'] : own;
-    const spec = (this.find('TraefikService', ns, s.name)!.object.spec ?? {}) as TraefikServiceSpec;
+    const found = this.find('TraefikService', ns, s.name);
+    if (!found) return [];
+    const spec = (found.object.spec ?? {}) as TraefikServiceSpec;
     return children(spec).flatMap((c) => this.serviceErrors(ns, c, depth + 1));
   }
 
@@ -212,6 +219,13 @@ export class TraefikModel {
     }
     const problems: string[] = [];
     const mirrors: TraefikMirror[] = [];
+    // Middlewares on a route's Kubernetes service run after the router's (LoadBalancerSpec.middlewares).
+    for (const svc of router.services) {
+      for (const m of svc.middlewares ?? []) {
+        const redirect = this.runMiddleware(m.name, m.namespace ?? router.ingressRoute.namespace, state, runs, request, 0);
+        if (redirect) return { status: 'redirect', ...common, middlewares: runs, headers: state.headers, path: state.path, backends: [], mirrors: [], redirect, problems: [] };
+      }
+    }
     const backends = this.expand(router.services, router.ingressRoute.namespace, 100, problems, mirrors, 0, false);
     return { status: 'routed', ...common, middlewares: runs, headers: state.headers, path: state.path, backends, mirrors, problems };
   }
@@ -268,21 +282,26 @@ export class TraefikModel {
     if (spec.highestRandomWeight) return this.expand(spec.highestRandomWeight.services ?? [], ns, share, problems, mirrors, depth + 1, standby);
     if (spec.mirroring) {
       const mirror = spec.mirroring;
-      for (const m of mirror.mirrors ?? []) mirrors.push({ service: m.name, namespace: m.namespace ?? ns, ...(m.port !== undefined ? { port: m.port } : {}), percent: ((m.percent ?? 0) * share) / 100 });
+      // A mirror is named by the Kubernetes Services it ends at (through any TraefikServices).
+      for (const m of mirror.mirrors ?? [])
+        for (const b of this.expandOne(m, ns, ((m.percent ?? 0) * share) / 100, problems, mirrors, depth + 1, standby))
+          mirrors.push({ service: b.service, namespace: b.namespace, ...(b.port !== undefined ? { port: b.port } : {}), percent: b.weight });
       return this.expandOne({ name: mirror.name, ...(mirror.namespace !== undefined ? { namespace: mirror.namespace } : {}), ...(mirror.kind !== undefined ? { kind: mirror.kind } : {}), ...(mirror.port !== undefined ? { port: mirror.port } : {}) }, ns, share, problems, mirrors, depth + 1, standby);
     }
     if (spec.failover) {
       const main = this.serviceByName(spec.failover.service, ns);
       const fallback = this.serviceByName(spec.failover.fallback, ns);
+      if (!main.name) problems.push(`TraefikService ${ns}/${s.name}: failover without a service`);
       return [...this.expandOne(main, ns, share, problems, mirrors, depth + 1, standby), ...this.expandOne(fallback, ns, 0, problems, mirrors, depth + 1, true)];
     }
     problems.push(`TraefikService ${ns}/${s.name} has no weighted, mirroring or failover section the model reads`);
     return [];
   }
 
-  /** failover names services by name: a TraefikService of the namespace if there is one, else a Service. */
-  private serviceByName(name: string | undefined, namespace: string): TraefikServiceRef {
-    const n = name ?? '';
+  /** failover names its services as references (or, in older forms, by name: a TraefikService if one exists). */
+  private serviceByName(ref: string | TraefikServiceRef | undefined, namespace: string): TraefikServiceRef {
+    if (ref !== undefined && typeof ref === 'object') return ref;
+    const n = ref ?? '';
     return this.find('TraefikService', namespace, n) ? { name: n, kind: 'TraefikService', namespace } : { name: n, namespace };
   }
 }
@@ -291,13 +310,14 @@ interface TraefikServiceSpec {
   readonly weighted?: { readonly services?: readonly TraefikServiceRef[] };
   readonly highestRandomWeight?: { readonly services?: readonly TraefikServiceRef[] };
   readonly mirroring?: TraefikServiceRef & { readonly mirrors?: readonly (TraefikServiceRef & { readonly percent?: number })[] };
-  readonly failover?: { readonly service?: string; readonly fallback?: string };
+  readonly failover?: { readonly service?: string | TraefikServiceRef; readonly fallback?: string | TraefikServiceRef };
 }
 
 function children(spec: TraefikServiceSpec): TraefikServiceRef[] {
   if (spec.weighted) return [...(spec.weighted.services ?? [])];
   if (spec.highestRandomWeight) return [...(spec.highestRandomWeight.services ?? [])];
   if (spec.mirroring) return [spec.mirroring, ...(spec.mirroring.mirrors ?? [])];
+  if (spec.failover) return [spec.failover.service, spec.failover.fallback].filter((r): r is TraefikServiceRef => typeof r === 'object' && r !== null);
   return [];
 }
 
@@ -345,13 +365,13 @@ function applyMiddleware(
       const scheme = String(c.scheme ?? 'https');
       if ((request.scheme ?? 'http') === scheme) return { effect: `already ${scheme}` };
       const port = c.port !== undefined && !((scheme === 'https' && String(c.port) === '443') || (scheme === 'http' && String(c.port) === '80')) ? `:${String(c.port)}` : '';
-      return { redirect: { status: c.permanent === true ? 301 : 302, location: `${scheme}://${request.host}${port}${request.fullPath}` } };
+      return { redirect: { status: redirectStatus(c.permanent === true, request.method), location: `${scheme}://${request.host}${port}${request.fullPath}` } };
     }
     case 'redirectRegex': {
       const url = `${request.scheme ?? 'http'}://${request.authority}${request.fullPath}`;
       const re = new RegExp(String(c.regex ?? ''), 'u');
       if (!re.test(url)) return { effect: 'regex does not match' };
-      return { redirect: { status: c.permanent === true ? 301 : 302, location: url.replace(re, String(c.replacement ?? '').replace(/\$\{(\d+)\}/g, '$$$1')) } };
+      return { redirect: { status: redirectStatus(c.permanent === true, request.method), location: url.replace(re, String(c.replacement ?? '').replace(/\$\{(\d+)\}/g, '$$$1')) } };
     }
     default:
       return {};
@@ -361,4 +381,9 @@ function applyMiddleware(
 function splitQuery(path: string): [string, string] {
   const q = path.indexOf('?');
   return q < 0 ? [path, ''] : [path.slice(0, q), path.slice(q)];
+}
+
+/** Traefik's redirect status: 302 for GET and 307 otherwise; 301 and 308 when permanent (middlewares/redirect/redirect.go). */
+function redirectStatus(permanent: boolean, method: string): number {
+  return method === 'GET' ? (permanent ? 301 : 302) : permanent ? 308 : 307;
 }
