@@ -15,7 +15,7 @@ export const istioDestinationResolves: StackRule = {
   description: 'Every VirtualService destination resolves: its subset is defined, its host exists, its delegate exists.',
   rationale: 'A route to an undefined subset or unknown host fails with 503 (NC) for every request it takes.',
   defaultLevel: 'mandatory',
-  kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:DestinationRule`, `${ISTIO}:ServiceEntry`, ':Service'],
+  kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:DestinationRule`, `${ISTIO}:ServiceEntry`, 'v1:Service'],
   check(objects) {
     const model = modelOf(objects).istio;
     const out: { object: K8sObject; message: string }[] = [];

@@ -8,7 +8,7 @@ import { requestClasses, type RequestClass } from '../../inspect/request-classes
 import { trafficTable } from '../../inspect/traffic';
 import { modelOf } from '../../model/model';
 import type { K8sObject, RuleContext, StackRule } from '../rule';
-import { LANE_HEADER_ANNOTATION } from '../rule';
+import { LANE_HEADER_ANNOTATION, ref } from '../rule';
 
 export interface Move {
   readonly object: K8sObject;
@@ -70,7 +70,7 @@ export function maxWeightChangeRule(name: string, kinds: readonly string[], what
       const max = (context.config.maxChange as number | undefined) ?? 25;
       return classMoves(context.baseline, objects, engine, max, context.laneHeader).map((m) => ({
         object: m.object,
-        message: `Requests "${m.where}" move ${m.destination} from ${percent(m.from)}% to ${percent(m.to)}%, more than the ${max} points one update may move.`,
+        message: `${ref(m.object)}: requests "${m.where}" move ${m.destination} from ${percent(m.from)}% to ${percent(m.to)}%, more than the ${max} points one update may move.`,
       }));
     },
   };
