@@ -1,6 +1,6 @@
 /**
  * EXPECTED.md, bookinfo-gateway: bookinfo's own gateway routes, through the Istio gateway and through Traefik,
- * and side by side with upstream's samples/bookinfo/networking/bookinfo-gateway.yaml (test/fixtures/upstream).
+ * and side by side with upstream's samples/bookinfo/networking/bookinfo-gateway.yaml (test/fixtures/upstream/istio/bookinfo).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ describe('bookinfo-gateway', () => {
   }
 
   it('routes as upstream bookinfo-gateway.yaml, except where upstream\'s string prefix takes a longer segment', () => {
-    const upstream = parseAllDocuments(readFileSync(join(ROOT, 'test/fixtures/upstream/bookinfo-gateway.yaml'), 'utf8'))
+    const upstream = parseAllDocuments(readFileSync(join(ROOT, 'test/fixtures/upstream/istio/bookinfo/bookinfo-gateway.yaml'), 'utf8'))
       .map((d) => d.toJS() as Manifest)
       .map((m) => ({ ...m, metadata: { ...m.metadata, namespace: 'bookinfo' } }));
     const ours = manifestsOf(result, 'istio');

@@ -40,7 +40,7 @@ describe('storefront-paths', () => {
     const objects = manifestsOf(result, target);
     it(`${target}: routes every path and header as EXPECTED.md says`, () => {
       for (const [request, expected] of CASES)
-        assert.deepEqual(describeRouted(routeRequest(objects, entrance, { host: HOST, ...request }), 'x-lane'), [expected], JSON.stringify(request));
+        assert.deepEqual(describeRouted(routeRequest(objects, entrance, { host: HOST, ...request, ...(target === 'traefik' ? { scheme: 'https' as const } : {}) }), 'x-lane'), [expected], JSON.stringify(request));
     });
   }
 
@@ -53,10 +53,12 @@ describe('storefront-paths', () => {
     assert.deepEqual(mesh('web.shop.svc.cluster.local', 'canary'), ['100% web.shop.svc.cluster.local x-lane=canary']);
   });
 
-  it('traefik: the IngressRoute serves TLS with the shop certificate, on websecure only', () => {
+  it('traefik: the IngressRoute serves TLS with the shop certificate, on websecure and HTTPS only', () => {
     const objects = manifestsOf(result, 'traefik');
     const route = objects.find((m) => m.kind === 'IngressRoute')!;
     assert.deepEqual(route.spec.tls, { secretName: 'shop-example-com-tls' });
-    assert.deepEqual(describeRouted(routeRequest(objects, { entryPoint: 'web' }, { host: HOST, path: '/api' })), ['no route']);
+    assert.deepEqual(describeRouted(routeRequest(objects, { entryPoint: 'web' }, { host: HOST, path: '/api', scheme: 'https' })), ['no route']);
+    // A router with tls takes HTTPS requests only.
+    assert.deepEqual(describeRouted(routeRequest(objects, { entryPoint: 'websecure' }, { host: HOST, path: '/api' })), ['no route']);
   });
 });

@@ -147,7 +147,7 @@ describe('one host, several services', () => {
     it(`traefik ${syntax}: paths, methods and services per rule route as on Istio`, () => {
       const objects = objectsOf(traefikEntry(apiGroup), 'traefik');
       const at = (path: string, extra: { method?: string; headers?: Record<string, string> } = {}) =>
-        describeRouted(routeRequest(objects, { entryPoint: 'web' }, { host: 'shop.example.com', path, ...extra }), 'x-lane');
+        describeRouted(routeRequest(objects, { entryPoint: 'web' }, { host: 'shop.example.com', path, scheme: 'https', ...extra }), 'x-lane');
       assert.deepEqual(at('/api/cart', { headers: { 'x-beta': '1' } }), ['100% api.shop.svc.cluster.local x-lane=gray']);
       assert.deepEqual(at('/api', { method: 'POST' }), ['100% api.shop.svc.cluster.local x-lane=gray']);
       assert.deepEqual(at('/api/x', { method: 'PUT' }), ['100% api.shop.svc.cluster.local x-lane=gray']);

@@ -13,6 +13,8 @@ export interface RouteRequest {
   readonly port?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string>>;
+  /** Traefik only: a router with `tls` takes HTTPS requests only (default http). */
+  readonly scheme?: 'http' | 'https';
 }
 
 /** Where the request enters: an Istio gateway ("namespace/name"), the mesh, or a Traefik entry point. */
@@ -45,7 +47,8 @@ export function routeRequest(objects: readonly Manifest[], entrance: Entrance, r
       destinations: hop.backends.map((b) => ({ host: `${b.service}.${b.namespace}.svc.cluster.local`, share: b.weight, headers: hop.headers })),
     };
   }
-  const hop = simulateIstio(objects, { gateway: 'mesh' in entrance ? 'mesh' : entrance.gateway, ...request });
+  const { scheme: _scheme, ...istioRequest } = request;
+  const hop = simulateIstio(objects, { gateway: 'mesh' in entrance ? 'mesh' : entrance.gateway, ...istioRequest });
   if (hop.status !== 'routed') return { routed: false, destinations: [] };
   return {
     routed: true,
