@@ -181,6 +181,8 @@ export function destinationLabel(d: Pick<RoutedDestination, 'host' | 'subset' | 
     if (entries.length === 1 && entries[0]![0] === 'version') return entries[0]![1];
     return `{${entries.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
   }
+  // A subset no DestinationRule defines is still named: it is where the route sends (and fails).
+  if (d.subset !== undefined) return d.subset;
   return d.host.replace(/\.svc\.cluster\.local$/, '');
 }
 
@@ -192,11 +194,15 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
     lines.push(`${pad}hop ${n}: ${h.host}${h.port !== undefined ? `:${h.port}` : ''}, ${via}`);
     const what = h.router
       ? `IngressRoute ${h.router.replace('#', ', route #')} (priority ${h.priority})`
-      : h.virtualService
+      : h.virtualService && h.routeIndex === undefined
+        ? `VirtualService ${h.virtualService}: none of its routes takes the request`
+        : h.virtualService
         ? `VirtualService ${h.virtualService}, route ${h.route !== undefined ? `"${h.route}"` : `#${h.routeIndex ?? '?'}`}${h.delegate ? ` (delegated to ${h.delegate.ref}, route #${h.delegate.index})` : ''}`
         : h.status === 'passthrough'
           ? 'no VirtualService'
-          : 'no route';
+          : h.status === 'redirect'
+            ? 'redirected'
+            : 'no route';
     lines.push(`${pad}  ${what}`);
     if (h.middlewares && h.middlewares.length > 0) lines.push(`${pad}    middlewares: ${h.middlewares.join(', ')}`);
     for (const reason of h.why) lines.push(`${pad}    because ${reason}`);

@@ -39,7 +39,7 @@ export function trafficTable(model: Model, classes: readonly RequestClass[], lan
 
 function istioRow(model: Model, c: RequestClass, header: string | undefined): TrafficRow {
   const hop = model.routeIstio(c.request);
-  const object = hop.virtualService ? model.istio.virtualServices.find((v) => v.ref === hop.virtualService)?.stored.object : undefined;
+  const object = hop.virtualService ? model.istio.byRef.get(hop.virtualService)?.stored.object : undefined;
   const lane = header !== undefined ? c.request.headers?.[header] : undefined;
   const withObject = object ? { object } : {};
   switch (hop.status) {
@@ -86,7 +86,7 @@ function destName(d: RoutedDestination, header: string | undefined, lane: string
 
 function traefikRow(model: Model, c: RequestClass, header: string | undefined): TrafficRow {
   const hop = model.routeTraefik(c.request);
-  const router = hop.router ? model.traefik.routers.find((r) => r.id === hop.router) : undefined;
+  const router = hop.router ? model.traefik.byId.get(hop.router) : undefined;
   const withObject = router ? { object: router.ingressRoute.object } : {};
   if (hop.status === 'no-route') return { text: 'no route (404)', shares: new Map([['404', 100]]), ...withObject };
   if (hop.status === 'redirect') return { text: `redirect ${hop.redirect!.status} to ${hop.redirect!.location}`, shares: new Map([[`redirect ${hop.redirect!.location}`, 100]]), ...withObject };

@@ -110,6 +110,8 @@ export interface ModelGateway {
 export class IstioModel {
   readonly virtualServices: readonly ModelVirtualService[];
   readonly gateways: ReadonlyMap<string, ModelGateway>;
+  /** VirtualServices by "namespace/name". */
+  readonly byRef: ReadonlyMap<string, ModelVirtualService>;
   readonly notes: string[] = [];
   private readonly drByNamespace = new Map<string, Map<string, ConsolidatedDestinationRule>>();
   private readonly serviceEntries: Stored[];
@@ -119,12 +121,17 @@ export class IstioModel {
   private readonly vsByHost = new Map<string, ModelVirtualService[]>();
   private readonly wildcardVs: ModelVirtualService[] = [];
   private readonly entriesByHost = new Map<string, Stored[]>();
+  private readonly wildcardEntries: Stored[] = [];
+  private readonly wildcardDrs = new Map<string, ConsolidatedDestinationRule[]>();
+  private readonly drsByHost = new Map<string, ConsolidatedDestinationRule[]>();
+  private readonly namespaces: ReadonlySet<string>;
 
   constructor(readonly set: ObjectSet) {
     const stored = sortByCreation(set.kind('VirtualService').filter((s) => s.group === ISTIO_GROUP));
     const raw = stored.map((s) => readVirtualService(s));
     const byRef = new Map(raw.map((v) => [v.ref, v]));
     this.virtualServices = raw.map((v) => expandDelegates(v, byRef));
+    this.byRef = new Map(this.virtualServices.map((v) => [v.ref, v]));
     for (const vs of this.virtualServices) {
       for (const host of new Set(vs.hosts.map((h) => h.toLowerCase()))) {
         if (host.startsWith('*')) {
@@ -158,9 +165,22 @@ export class IstioModel {
       });
       this.drByNamespace.set(s.namespace, byHost);
     }
+    for (const [namespace, byHost] of this.drByNamespace) {
+      for (const dr of byHost.values()) {
+        if (dr.host.startsWith('*')) this.wildcardDrs.set(namespace, [...(this.wildcardDrs.get(namespace) ?? []), dr]);
+        else {
+          const list = this.drsByHost.get(dr.host.toLowerCase()) ?? [];
+          list.push(dr);
+          this.drsByHost.set(dr.host.toLowerCase(), list);
+        }
+      }
+    }
+    this.namespaces = new Set(set.all.map((s) => s.namespace));
     this.serviceEntries = sortByCreation(set.kind('ServiceEntry').filter((s) => s.group === ISTIO_GROUP));
     for (const se of this.serviceEntries) {
-      for (const h of ((se.object.spec ?? {}) as ServiceEntrySpec).hosts ?? []) {
+      const hosts = ((se.object.spec ?? {}) as ServiceEntrySpec).hosts ?? [];
+      if (hosts.some((h) => h.startsWith('*'))) this.wildcardEntries.push(se);
+      for (const h of hosts) {
         const list = this.entriesByHost.get(h.toLowerCase()) ?? [];
         list.push(se);
         this.entriesByHost.set(h.toLowerCase(), list);
@@ -204,32 +224,33 @@ export class IstioModel {
 
   /** The merged DestinationRule a proxy in `callerNamespace` uses for `host` (push_context.go destinationRule). */
   destinationRuleFor(callerNamespace: string, host: string): ConsolidatedDestinationRule | undefined {
-    const lookup = (namespace: string, requireExport: boolean): ConsolidatedDestinationRule | undefined => {
+    const lookup = (namespace: string): ConsolidatedDestinationRule | undefined => {
       const byHost = this.drByNamespace.get(namespace);
       if (!byHost) return undefined;
+      const visible = (dr: ConsolidatedDestinationRule) => visibility(((dr.sources[0]!.object.spec ?? {}) as DestinationRuleSpec).exportTo, namespace, callerNamespace) !== undefined;
+      // The exact host first (an index lookup), then the most specific wildcard (MostSpecificHostMatch).
+      const exact = byHost.get(host) ?? byHost.get(host.toLowerCase());
+      if (exact && visible(exact)) return exact;
       let best: { dr: ConsolidatedDestinationRule; score: number } | undefined;
-      for (const dr of byHost.values()) {
+      for (const dr of this.wildcardDrs.get(namespace) ?? []) {
         const score = hostSpecificity(dr.host, host);
-        if (score === 0) continue;
-        const exportTo = ((dr.sources[0]!.object.spec ?? {}) as DestinationRuleSpec).exportTo;
-        const v = visibility(exportTo, namespace, callerNamespace);
-        if (v === undefined && (requireExport || namespace !== callerNamespace)) continue;
-        if (v === undefined) continue;
-        if (!best || score > best.score) best = { dr, score };
+        if (score > 0 && visible(dr) && (!best || score > best.score)) best = { dr, score };
       }
       return best?.dr;
     };
     const serviceNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1] ?? this.entryNamespace(host);
     return (
-      lookup(callerNamespace, false) ??
-      (serviceNamespace !== undefined && serviceNamespace !== callerNamespace ? lookup(serviceNamespace, true) : undefined) ??
-      (callerNamespace !== ROOT_NAMESPACE ? lookup(ROOT_NAMESPACE, true) : undefined)
+      lookup(callerNamespace) ??
+      (serviceNamespace !== undefined && serviceNamespace !== callerNamespace ? lookup(serviceNamespace) : undefined) ??
+      (callerNamespace !== ROOT_NAMESPACE ? lookup(ROOT_NAMESPACE) : undefined)
     );
   }
 
   /** Subsets any DestinationRule defines for a host, wherever it lives (for checks that do not know the caller). */
   allDestinationRules(host: string): ConsolidatedDestinationRule[] {
-    return [...this.drByNamespace.values()].flatMap((m) => [...m.values()].filter((dr) => hostSpecificity(dr.host, host) > 0));
+    const out = [...(this.drsByHost.get(host.toLowerCase()) ?? [])];
+    for (const list of this.wildcardDrs.values()) for (const dr of list) if (hostSpecificity(dr.host, host) > 0) out.push(dr);
+    return out;
   }
 
   /** The ServiceEntry visible to `callerNamespace` that declares `host` (exact first, then wildcards). */
@@ -238,7 +259,7 @@ export class IstioModel {
     const exact = (this.entriesByHost.get(host.toLowerCase()) ?? []).find(visible);
     if (exact) return exact;
     let best: { se: Stored; score: number } | undefined;
-    for (const se of this.serviceEntries) {
+    for (const se of this.wildcardEntries) {
       if (!visible(se)) continue;
       for (const h of ((se.object.spec ?? {}) as ServiceEntrySpec).hosts ?? []) {
         const score = h.startsWith('*') ? hostSpecificity(h, host) : 0;
@@ -264,7 +285,7 @@ export class IstioModel {
 
   /** Whether any object of the set lives in `namespace` (a two-label mesh name `svc.ns` then means a Service). */
   knowsNamespace(namespace: string): boolean {
-    return this.set.all.some((s) => s.namespace === namespace);
+    return this.namespaces.has(namespace);
   }
 
   private entryNamespace(host: string): string | undefined {

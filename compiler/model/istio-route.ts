@@ -291,6 +291,7 @@ function holds(m: HttpMatch, r: NormalRequest, proxy: Proxy): string[] | undefin
   if (!check('uri', uri, pathValue, m.ignoreUriCase === true && uri?.regex === undefined)) return undefined;
   if (!check('scheme', m.scheme, r.scheme ?? (proxy.gateway === 'mesh' ? 'http' : r.scheme ?? 'http'))) return undefined;
   if (!check('method', m.method, r.method)) return undefined;
+  if (m.method && r.methodAssumed) out[out.length - 1] += ' (the request names no method: GET assumed)';
   if (!check('authority', m.authority, r.authority)) return undefined;
   for (const [name, sm] of Object.entries(m.headers ?? {})) if (!check(`header ${name.toLowerCase()}`, sm, r.headers[name.toLowerCase()])) return undefined;
   for (const [name, sm] of Object.entries(m.withoutHeaders ?? {})) {

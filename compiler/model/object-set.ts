@@ -70,6 +70,7 @@ export class ObjectSet {
   constructor(objects: readonly KubeObject[], defaultNamespace = 'default') {
     const notes: string[] = [];
     const latest = new Map<string, Stored>();
+    const definitions = new Map<string, number>();
     objects.forEach((object, order) => {
       const stored: Stored = {
         object,
@@ -80,10 +81,14 @@ export class ObjectSet {
         order,
       };
       const id = identityOf(object, defaultNamespace);
-      if (latest.has(id)) notes.push(`${stored.kind} ${stored.namespace}/${stored.name} is defined more than once; the later definition replaces the earlier one, as kubectl apply does.`);
+      definitions.set(id, (definitions.get(id) ?? 0) + 1);
       latest.set(id, stored);
     });
     this.all = [...latest.values()].sort((a, b) => a.order - b.order);
+    for (const s of this.all) {
+      const n = definitions.get(identityOf(s.object, defaultNamespace)) ?? 1;
+      if (n > 1) notes.push(`${s.kind} ${s.namespace}/${s.name} is defined ${n} times; the last definition replaces the others, as kubectl apply does.`);
+    }
     const unmodelled = new Map<string, number>();
     for (const s of this.all) {
       this.byIdentity.set(`${s.group}/${s.kind}/${s.namespace}/${s.name}`, s);

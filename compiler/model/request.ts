@@ -35,6 +35,8 @@ export interface NormalRequest extends Request {
   readonly host: string;
   readonly authorityPort?: number;
   readonly method: string;
+  /** Whether the method is the default (GET) rather than the request's own. */
+  readonly methodAssumed: boolean;
   /** Path without the query. */
   readonly pathOnly: string;
   /** `:path` as Envoy sees it (path and query). */
@@ -66,6 +68,7 @@ export function normalRequest(r: Request): NormalRequest {
     host,
     ...(port !== undefined ? { authorityPort: port } : {}),
     method: r.method ?? 'GET',
+    methodAssumed: r.method === undefined,
     pathOnly,
     fullPath: path,
     headers,
@@ -75,8 +78,10 @@ export function normalRequest(r: Request): NormalRequest {
 }
 
 function splitAuthority(authority: string): { host: string; port?: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(authority.trim().toLowerCase())!;
-  return m[2] !== undefined && !m[1]!.endsWith(']') && m[1]!.includes(':') ? { host: authority.toLowerCase() } : { host: m[1]!, ...(m[2] !== undefined ? { port: Number(m[2]) } : {}) };
+  const a = authority.trim().toLowerCase();
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(a);
+  if (!m) return { host: a };
+  return { host: m[1]!, ...(m[2] !== undefined ? { port: Number(m[2]) } : {}) };
 }
 
 function decode(s: string): string {

@@ -145,6 +145,23 @@ export class TraefikModel {
       });
     }
     this.routers = routers;
+    this.byId = new Map(routers.map((r) => [r.id, r]));
+  }
+
+  /** Routers by "namespace/name#index". */
+  readonly byId: ReadonlyMap<string, TraefikRouter>;
+
+  /** The Middleware objects a router runs, in order, chains expanded (missing ones left out). */
+  middlewareChain(router: TraefikRouter): Stored[] {
+    const out: Stored[] = [];
+    const visit = (name: string, namespace: string, depth: number) => {
+      const m = this.find('Middleware', namespace, name);
+      if (!m || depth > 10) return;
+      out.push(m);
+      for (const c of ((m.object.spec ?? {}) as { chain?: { middlewares?: { name: string; namespace?: string }[] } }).chain?.middlewares ?? []) visit(c.name, c.namespace ?? namespace, depth + 1);
+    };
+    for (const m of router.middlewares) visit(m.name, m.namespace, 0);
+    return out;
   }
 
   find(kind: string, namespace: string, name: string): Stored | undefined {
