@@ -74,6 +74,17 @@ export function parseSpecText(text: string, file?: string): ParsedSource {
   return { data, locator, diagnostics };
 }
 
+/**
+ * The same structural checks for any parsed YAML document (rendered objects read by check/diff/explain):
+ * duplicate keys, reserved keys, aliases, depth. Positions come from the caller's line counter.
+ */
+export function documentDiagnostics(doc: Document.Parsed, lineCounter: LineCounter, file?: string): Diagnostic[] {
+  return structureDiagnostics(doc).map((d) => {
+    const { line, col } = lineCounter.linePos(d.offset ?? 0);
+    return { ...d.diagnostic, ...(file !== undefined ? { file } : {}), position: { line, column: col } };
+  });
+}
+
 interface Placed {
   readonly diagnostic: Omit<Diagnostic, 'file' | 'position'>;
   readonly offset: number | undefined;

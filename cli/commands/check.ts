@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic, type Manifest } from '../../compiler';
 import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
 import { runRules } from '../../compiler/rules/run';
 import { loadInput } from '../inputs';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
-import { UsageError, type CliIo } from '../io';
+import { parseCheckConfig } from '../check-config';
+import { readInputFile } from '../input-file';
+import type { CliIo } from '../io';
 import { version } from '../version';
 import { parseStep } from './shared';
 
@@ -57,9 +58,5 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
 
 function readConfig(file: string | undefined, cwd: string): PolicyConfig {
   if (file === undefined) return {};
-  try {
-    return JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as PolicyConfig;
-  } catch (e) {
-    throw new UsageError(`cannot read rule settings "${file}": ${(e as Error).message}`);
-  }
+  return parseCheckConfig(readInputFile(resolve(cwd, file), file), file);
 }
