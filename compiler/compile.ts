@@ -14,9 +14,8 @@ import { emitterFor, implementedTargets } from './targets';
 import { runRules } from './rules/run';
 import { validateSpec } from './validate';
 import { compileOptionsDiagnostics } from './compile-options';
-import { emittedIdentityDiagnostics } from './emitted-identities';
+import { emittedIdentityDiagnostics, sourceOf } from './emitted-identities';
 import { plainDataDiagnostics } from './plain-data';
-import { LANE_LABEL, SERVICE_LABEL } from './emit/manifest';
 import { kubernetesObjectSize } from './rules/checks/kubernetes-object-size';
 
 export interface CompileOptions {
@@ -144,13 +143,12 @@ export function selfCheck(target: Target, manifests: readonly Manifest[]): Diagn
 
 /** Size comes from the spec (its hosts, matches, lanes): the error points at the spec, not at graylane. */
 function oversized(target: Target, object: Manifest, message: string): Diagnostic {
-  const lane = object.metadata.labels[LANE_LABEL];
-  const service = object.metadata.labels[SERVICE_LABEL];
+  const source = sourceOf(object);
   return {
     code: 'GL242',
     severity: 'error',
-    path: lane !== undefined ? ['spec', 'lanes', lane] : service !== undefined ? ['spec', 'services', service] : ['spec', 'entry'],
-    message: `The spec makes an object too large for target ${target}: ${message}`,
+    path: source.path,
+    message: `The spec makes an object of ${source.text} too large for target ${target}: ${message}`,
     hint: 'shorten the long values (match strings, hosts, labels) or split the release into several',
   };
 }

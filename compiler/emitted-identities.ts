@@ -20,8 +20,8 @@ export function emittedIdentityDiagnostics(target: Target, manifests: readonly M
     out.push({
       code: 'GL241',
       severity: 'error',
-      path: sourcePath(second),
-      message: `Target ${target} would emit ${c.what} twice: for ${sourceOf(first)} and for ${sourceOf(second)}; ${c.subset ? 'Istio keeps one of the two subsets' : 'applying them keeps only one'}, and the other's routes would fail.`,
+      path: sourceOf(second).path,
+      message: `Target ${target} would emit ${c.what} twice: for ${sourceOf(first).text} and for ${sourceOf(second).text}; ${c.subset ? 'Istio keeps one of the two subsets' : 'applying them keeps only one'}, and the other's routes would fail.`,
       hint: 'rename a service or lane so that "<service>-<lane>" names differ (names are joined with "-")',
     });
   }
@@ -34,8 +34,8 @@ export function emittedIdentityDiagnostics(target: Target, manifests: readonly M
       out.push({
         code: 'GL241',
         severity: 'error',
-        path: sourcePath(m),
-        message: `Target ${target} would write two objects to the file ${target}/${name}: ${m.kind} ${first.metadata.namespace}/${first.metadata.name} (${sourceOf(first)}) and ${m.kind} ${m.metadata.namespace}/${m.metadata.name} (${sourceOf(m)}).`,
+        path: sourceOf(m).path,
+        message: `Target ${target} would write two objects to the file ${target}/${name}: ${m.kind} ${first.metadata.namespace}/${first.metadata.name} (${sourceOf(first).text}) and ${m.kind} ${m.metadata.namespace}/${m.metadata.name} (${sourceOf(m).text}).`,
         hint: 'rename a service or lane so that the object names differ',
       });
     else if (!first) files.set(name, m);
@@ -43,19 +43,13 @@ export function emittedIdentityDiagnostics(target: Target, manifests: readonly M
   return out;
 }
 
-function sourceOf(m: Manifest): string {
+/** The part of the spec an object comes from, in words and as a spec path (from the labels graylane sets). */
+export function sourceOf(m: Manifest): { readonly text: string; readonly path: SpecPath } {
   const service = m.metadata.labels[SERVICE_LABEL];
   const lane = m.metadata.labels[LANE_LABEL];
-  if (service !== undefined && lane !== undefined) return `service "${service}" in lane "${lane}"`;
-  if (service !== undefined) return `service "${service}"`;
-  if (lane !== undefined) return `lane "${lane}"`;
-  return `the entry (${m.kind} ${m.metadata.name})`;
-}
-
-function sourcePath(m: Manifest): SpecPath {
-  const service = m.metadata.labels[SERVICE_LABEL];
-  const lane = m.metadata.labels[LANE_LABEL];
-  if (lane !== undefined) return ['spec', 'lanes', lane];
-  if (service !== undefined) return ['spec', 'services', service];
-  return ['spec', 'entry'];
+  if (service !== undefined && lane !== undefined) return { text: `service "${service}" in lane "${lane}"`, path: ['spec', 'lanes', lane] };
+  if (lane !== undefined) return { text: `lane "${lane}"`, path: ['spec', 'lanes', lane] };
+  // The entry's VirtualService carries its first service's label but not that service's name.
+  if (service !== undefined && !(m.kind === 'VirtualService' && m.metadata.name !== service)) return { text: `service "${service}"`, path: ['spec', 'services', service] };
+  return { text: 'the entry (spec.entry)', path: ['spec', 'entry'] };
 }
