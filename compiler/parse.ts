@@ -8,7 +8,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, SourcePosition, SpecPath } from './diagnostics';
-import { MAX_DEPTH, MAX_EXPANDED_NODES, reservedKeyDiagnostic, tooDeepDiagnostic } from './plain-data';
+import { MAX_ALIAS_CHARS, MAX_DEPTH, MAX_EXPANDED_NODES, reservedKeyDiagnostic, tooDeepDiagnostic } from './plain-data';
 
 export interface SourceLocator {
   /** Position of the value at `path`, or of its nearest existing parent. `key` points at the key instead. */
@@ -106,13 +106,18 @@ function structureDiagnostics(doc: Document.Parsed): Placed[] {
   const anchors = new Map<string, Node>();
   // Expanded size of each anchored node, filled when its subtree is done; aliases add it, never re-walk it.
   const expanded = new Map<Node, number>();
+  // Characters of scalars, likewise: one long string behind many aliases is a bomb of bytes, not of nodes.
+  const expandedChars = new Map<Node, number>();
   let total = 0;
-  type Frame = { node: unknown; path: SpecPath; depth: number; ancestors: ReadonlySet<Node>; exit?: { node: Node; startTotal: number } };
+  let chars = 0;
+  let aliasChars = 0;
+  type Frame = { node: unknown; path: SpecPath; depth: number; ancestors: ReadonlySet<Node>; exit?: { node: Node; startTotal: number; startChars: number } };
   const stack: Frame[] = [{ node: doc.contents, path: [], depth: 0, ancestors: new Set() }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if (frame.exit) {
       expanded.set(frame.exit.node, total - frame.exit.startTotal);
+      expandedChars.set(frame.exit.node, chars - frame.exit.startChars);
       continue;
     }
     const { node, path, depth, ancestors } = frame;
@@ -125,15 +130,19 @@ function structureDiagnostics(doc: Document.Parsed): Placed[] {
       } else if (ancestors.has(target)) {
         add(aliasDiagnostic(`the alias *${node.source} is inside the node it names, which would make the data infinite`, path), offset);
       } else {
-        total += expanded.get(target) ?? 0;
+        const targetChars = expandedChars.get(target) ?? (isScalar(target) ? String(target.value).length : 0);
+        total += expanded.get(target) ?? 1;
+        chars += targetChars;
+        aliasChars += targetChars;
       }
-      if (total > MAX_EXPANDED_NODES) {
-        add(aliasDiagnostic(`the aliases expand the document to more than ${MAX_EXPANDED_NODES} values`, path), offset);
+      if (total > MAX_EXPANDED_NODES || aliasChars > MAX_ALIAS_CHARS) {
+        add(aliasDiagnostic(total > MAX_EXPANDED_NODES ? `the aliases expand the document to more than ${MAX_EXPANDED_NODES} values` : `the aliases repeat more than ${MAX_ALIAS_CHARS} characters of text`, path), offset);
         return out;
       }
       continue;
     }
     total++;
+    if (isScalar(node)) chars += String(node.value).length;
     if (depth > MAX_DEPTH) {
       add(tooDeepDiagnostic(path), offset);
       continue;
@@ -142,7 +151,7 @@ function structureDiagnostics(doc: Document.Parsed): Placed[] {
     if (n.anchor) anchors.set(n.anchor, n);
     if (!isMap(node) && !isSeq(node)) continue;
     const inner = new Set(ancestors).add(n);
-    stack.push({ node, path, depth, ancestors, exit: { node: n, startTotal: total - 1 } });
+    stack.push({ node, path, depth, ancestors, exit: { node: n, startTotal: total - 1, startChars: chars } });
     const children: Frame[] = [];
     if (isSeq(node)) {
       node.items.forEach((item, i) => children.push({ node: item, path: [...path, i], depth: depth + 1, ancestors: inner }));

@@ -13,6 +13,8 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
 export const MAX_DEPTH = 64;
 /** Most values a document may expand to through its aliases (bounds "billion laughs"). */
 export const MAX_EXPANDED_NODES = 100_000;
+/** Most characters of text aliases may repeat (a long string behind many aliases is a bomb too). */
+export const MAX_ALIAS_CHARS = 1024 * 1024;
 
 type Located = Omit<Diagnostic, 'file' | 'position'>;
 
