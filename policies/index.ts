@@ -20,6 +20,7 @@ import traefikCircuitBreakerExpressionPolicy from './rules/traefik-circuit-break
 import traefikLaneHeaderGuardedPolicy from './rules/traefik-lane-header-guarded';
 import traefikEntryResiliencePolicy from './rules/traefik-entry-resilience';
 import traefikMaxWeightChangePolicy from './rules/traefik-max-weight-change';
+import traefikReferencesResolvePolicy from './rules/traefik-references-resolve';
 
 new PolicyPack('graylane', {
   policies: [
@@ -40,5 +41,6 @@ new PolicyPack('graylane', {
     traefikLaneHeaderGuardedPolicy,
     traefikEntryResiliencePolicy,
     traefikMaxWeightChangePolicy,
+    traefikReferencesResolvePolicy,
   ],
 });

@@ -122,8 +122,8 @@ describe('graylane check --baseline', () => {
     const r = await cli([...prod, '--step', '4', '--baseline', 'test/golden/stacks/prod.istio.yaml', '--format', 'json']);
     const report = JSON.parse(r.stdout) as { findings: { rule: string; message: string }[] };
     assert.deepEqual(report.findings.map((f) => f.message), [
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
     ]);
     assert.equal(r.status, 1);
   });

@@ -16,6 +16,7 @@ import { traefikCircuitBreakerExpression } from './checks/traefik-circuit-breake
 import { traefikEntryResilience } from './checks/traefik-entry-resilience';
 import { traefikLaneHeaderGuarded } from './checks/traefik-lane-header-guarded';
 import { traefikMaxWeightChange } from './checks/traefik-max-weight-change';
+import { traefikReferencesResolve } from './checks/traefik-references-resolve';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   traefikLaneHeaderGuarded,
   traefikEntryResilience,
   traefikMaxWeightChange,
+  traefikReferencesResolve,
 ];
 
 export function ruleNamed(name: string): Rule | undefined {
