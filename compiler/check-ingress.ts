@@ -22,9 +22,9 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
   if (entry === undefined) {
     const traefik = s.targets.indexOf('traefik');
     if (traefik >= 0)
-      report('GL240', 'error', ['spec', 'targets', traefik], 'Target traefik emits the entry (an IngressRoute), but the spec has no entry.', 'add entry: { hosts: [...], service: <name>, rules: [...] }, or remove target traefik');
+      report('GL245', 'error', ['spec', 'targets', traefik], 'Target traefik emits the entry (an IngressRoute), but the spec has no entry.', 'add entry: { hosts: [...], service: <name>, rules: [...] }, or remove target traefik');
     if (s.trafficLabel?.trusted !== undefined)
-      report('GL240', 'warning', ['spec', 'trafficLabel', 'trusted'], 'trafficLabel.trusted says whether the entry may match on the lane header, but the spec has no entry; it changes nothing.', 'remove trusted, or add an entry');
+      report('GL245', 'warning', ['spec', 'trafficLabel', 'trusted'], 'trafficLabel.trusted says whether the entry may match on the lane header, but the spec has no entry; it changes nothing.', 'remove trusted, or add an entry');
     return out;
   }
   const serviceNames = Object.keys(s.services);
@@ -33,7 +33,7 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
     if (rule.service !== undefined && !(rule.service in s.services))
       report('GL202', 'error', [...at, 'service'], `Service "${rule.service}" of rule "${rule.name}" is not defined in spec.services.`, suggestion(rule.service, serviceNames));
     if (rule.service === undefined && entry.service === undefined)
-      report('GL241', 'error', at, `Rule "${rule.name}" names no service, and entry.service is not set, so its requests have nowhere to go.`, `add service: <name> to the rule, or set entry.service${serviceNames[0] ? ` (e.g. "${serviceNames[0]}")` : ''}`);
+      report('GL246', 'error', at, `Rule "${rule.name}" names no service, and entry.service is not set, so its requests have nowhere to go.`, `add service: <name> to the rule, or set entry.service${serviceNames[0] ? ` (e.g. "${serviceNames[0]}")` : ''}`);
     if (rule.match?.path) pathCheck(report, [...at, 'match', 'path'], rule.match.path);
     // `prefix: /` alone takes every path: a catch-all as surely as a rule without match (check.ts says that one).
     const m = rule.match;
@@ -46,7 +46,7 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
   // Beside target traefik, tls is what Traefik serves; only without it is the setting lost altogether.
   const meshTargets = plan.targets.filter((t) => t !== 'traefik');
   if (tls !== undefined && !plan.targets.includes('traefik'))
-    report('GL242', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls is used by target traefik only, which this spec does not have; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or add target traefik');
+    report('GL247', 'warning', ['spec', 'entry', 'traefik', 'tls'], `entry.traefik.tls is used by target traefik only, which this spec does not have; target${meshTargets.length > 1 ? 's' : ''} ${meshTargets.join(', ')} ${meshTargets.length > 1 ? 'emit' : 'emits'} no TLS settings (an Istio Gateway's servers[].tls terminates TLS, and graylane does not emit the Gateway).`, 'set TLS on the Istio Gateway the entry names, or add target traefik');
   return out;
 }
 
@@ -62,7 +62,7 @@ function pathCheck(report: Report, at: SpecPath, m: PathMatch): void {
     const value = m[kind];
     if (value === undefined) continue;
     const problem = pathProblem(value);
-    if (problem) report('GL243', 'error', [...at, kind], `Path ${JSON.stringify(value)} is not a request path: ${problem}.`, value.startsWith('/') ? 'match the path only, e.g. "/api"; query parameters go in queryParams' : `write "/${value.replace(/^\/*/, '')}"`);
+    if (problem) report('GL248', 'error', [...at, kind], `Path ${JSON.stringify(value)} is not a request path: ${problem}.`, value.startsWith('/') ? 'match the path only, e.g. "/api"; query parameters go in queryParams' : `write "/${value.replace(/^\/*/, '')}"`);
   }
   if (m.regex !== undefined) {
     const problem = re2Problem(m.regex);
@@ -82,11 +82,11 @@ function pathProblem(path: string): string | undefined {
 function methodCheck(report: Report, at: SpecPath, m: MethodMatch): void {
   const token = (value: string, path: SpecPath) => {
     if (!HTTP_TOKEN.test(value))
-      report('GL244', 'error', path, `Method ${JSON.stringify(value)} is not an HTTP method: a method is a token (letters, digits and !#$%&'*+-.^_\`|~).`, 'write e.g. GET, POST or DELETE');
+      report('GL249', 'error', path, `Method ${JSON.stringify(value)} is not an HTTP method: a method is a token (letters, digits and !#$%&'*+-.^_\`|~).`, 'write e.g. GET, POST or DELETE');
     // Methods are case-sensitive (RFC 9110 §9.1) and Envoy compares them exactly, but Traefik upper-cases the
     // rule's method (pkg/muxer/http/matcher.go), so a lower-case method would route differently per target.
     else if (value !== value.toUpperCase())
-      report('GL244', 'warning', path, `Method ${JSON.stringify(value)} is not upper case: Istio matches it exactly, Traefik as ${JSON.stringify(value.toUpperCase())}, so the targets would route differently.`, `write ${JSON.stringify(value.toUpperCase())}`);
+      report('GL249', 'warning', path, `Method ${JSON.stringify(value)} is not upper case: Istio matches it exactly, Traefik as ${JSON.stringify(value.toUpperCase())}, so the targets would route differently.`, `write ${JSON.stringify(value.toUpperCase())}`);
   };
   if (Array.isArray(m)) {
     m.forEach((value, i) => token(value, [...at, i]));

@@ -14,6 +14,7 @@ import istioEntryResiliencePolicy from './rules/istio-entry-resilience';
 import istioMaxWeightChangePolicy from './rules/istio-max-weight-change';
 import istioExternalOwnerPolicy from './rules/istio-external-owner';
 import kubernetesObjectSizePolicy from './rules/kubernetes-object-size';
+import kubernetesUniqueIdentitiesPolicy from './rules/kubernetes-unique-identities';
 import graylaneLanesAllowedPolicy from './rules/graylane-lanes-allowed';
 import traefikCircuitBreakerExpressionPolicy from './rules/traefik-circuit-breaker-expression';
 import traefikLaneHeaderGuardedPolicy from './rules/traefik-lane-header-guarded';
@@ -34,6 +35,7 @@ new PolicyPack('graylane', {
     istioMaxWeightChangePolicy,
     istioExternalOwnerPolicy,
     kubernetesObjectSizePolicy,
+    kubernetesUniqueIdentitiesPolicy,
     graylaneLanesAllowedPolicy,
     traefikCircuitBreakerExpressionPolicy,
     traefikLaneHeaderGuardedPolicy,

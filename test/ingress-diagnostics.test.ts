@@ -18,21 +18,21 @@ const CASES: { name: string; from: string; to: string; expected: [string, string
     from: '    service: web\n',
     to: '',
     expected: [
-      ['GL241', 'error', '25:9', 'spec.entry.rules.0', 'Rule "beta" names no service, and entry.service is not set, so its requests have nowhere to go.', 'add service: <name> to the rule, or set entry.service (e.g. "web")'],
-      ['GL241', 'error', '29:9', 'spec.entry.rules.1', 'Rule "rollout" names no service, and entry.service is not set, so its requests have nowhere to go.', 'add service: <name> to the rule, or set entry.service (e.g. "web")'],
+      ['GL246', 'error', '25:9', 'spec.entry.rules.0', 'Rule "beta" names no service, and entry.service is not set, so its requests have nowhere to go.', 'add service: <name> to the rule, or set entry.service (e.g. "web")'],
+      ['GL246', 'error', '29:9', 'spec.entry.rules.1', 'Rule "rollout" names no service, and entry.service is not set, so its requests have nowhere to go.', 'add service: <name> to the rule, or set entry.service (e.g. "web")'],
     ],
   },
   {
     name: 'a path without a leading "/"',
     from: MATCH,
     to: '          path: { prefix: api }\n',
-    expected: [['GL243', 'error', '28:27', 'spec.entry.rules.0.match.path.prefix', 'Path "api" is not a request path: it does not start with "/".', 'write "/api"']],
+    expected: [['GL248', 'error', '28:27', 'spec.entry.rules.0.match.path.prefix', 'Path "api" is not a request path: it does not start with "/".', 'write "/api"']],
   },
   {
     name: 'a path with a query string',
     from: MATCH,
     to: '          path: { exact: "/a?b=1" }\n',
-    expected: [['GL243', 'error', '28:26', 'spec.entry.rules.0.match.path.exact', 'Path "/a?b=1" is not a request path: it contains "?" or "#", which end the path.', 'match the path only, e.g. "/api"; query parameters go in queryParams']],
+    expected: [['GL248', 'error', '28:26', 'spec.entry.rules.0.match.path.exact', 'Path "/a?b=1" is not a request path: it contains "?" or "#", which end the path.', 'match the path only, e.g. "/api"; query parameters go in queryParams']],
   },
   {
     name: 'a path regex RE2 does not accept',
@@ -56,25 +56,25 @@ const CASES: { name: string; from: string; to: string; expected: [string, string
     name: 'a listed method that is not an HTTP token',
     from: MATCH,
     to: '          method: [GET, "PO ST"]\n',
-    expected: [['GL244', 'error', '28:25', 'spec.entry.rules.0.match.method.1', 'Method "PO ST" is not an HTTP method: a method is a token (letters, digits and !#$%&\'*+-.^_`|~).', 'write e.g. GET, POST or DELETE']],
+    expected: [['GL249', 'error', '28:25', 'spec.entry.rules.0.match.method.1', 'Method "PO ST" is not an HTTP method: a method is a token (letters, digits and !#$%&\'*+-.^_`|~).', 'write e.g. GET, POST or DELETE']],
   },
   {
     name: 'an exact method that is not an HTTP token',
     from: MATCH,
     to: '          method: { exact: "GET/1" }\n',
-    expected: [['GL244', 'error', '28:28', 'spec.entry.rules.0.match.method.exact', 'Method "GET/1" is not an HTTP method: a method is a token (letters, digits and !#$%&\'*+-.^_`|~).', 'write e.g. GET, POST or DELETE']],
+    expected: [['GL249', 'error', '28:28', 'spec.entry.rules.0.match.method.exact', 'Method "GET/1" is not an HTTP method: a method is a token (letters, digits and !#$%&\'*+-.^_`|~).', 'write e.g. GET, POST or DELETE']],
   },
   {
     name: 'a lower-case method (warning)',
     from: MATCH,
     to: '          method: [get]\n',
-    expected: [['GL244', 'warning', '28:20', 'spec.entry.rules.0.match.method.0', 'Method "get" is not upper case: Istio matches it exactly, Traefik as "GET", so the targets would route differently.', 'write "GET"']],
+    expected: [['GL249', 'warning', '28:20', 'spec.entry.rules.0.match.method.0', 'Method "get" is not upper case: Istio matches it exactly, Traefik as "GET", so the targets would route differently.', 'write "GET"']],
   },
   {
     name: 'Traefik tls without target traefik (warning)',
     from: '    service: web\n',
     to: '    service: web\n    traefik: { tls: { secretName: shop-tls } }\n',
-    expected: [['GL242', 'warning', '25:21', 'spec.entry.traefik.tls', 'entry.traefik.tls is used by target traefik only, which this spec does not have; target istio emits no TLS settings (an Istio Gateway\'s servers[].tls terminates TLS, and graylane does not emit the Gateway).', 'set TLS on the Istio Gateway the entry names, or add target traefik']],
+    expected: [['GL247', 'warning', '25:21', 'spec.entry.traefik.tls', 'entry.traefik.tls is used by target traefik only, which this spec does not have; target istio emits no TLS settings (an Istio Gateway\'s servers[].tls terminates TLS, and graylane does not emit the Gateway).', 'set TLS on the Istio Gateway the entry names, or add target traefik']],
   },
 ];
 
@@ -94,7 +94,7 @@ describe('ingress diagnostics', () => {
     const noEntry = BASE_SPEC.slice(0, BASE_SPEC.indexOf('  entry:\n')).replace('    header: x-lane\n', '    header: x-lane\n    trusted: true\n');
     assert.deepEqual(
       compile(noEntry).diagnostics.map((d) => [d.code, d.severity, `${d.position?.line}:${d.position?.column}`, d.path.join('.'), d.message, d.hint]),
-      [['GL240', 'warning', '21:14', 'spec.trafficLabel.trusted', 'trafficLabel.trusted says whether the entry may match on the lane header, but the spec has no entry; it changes nothing.', 'remove trusted, or add an entry']],
+      [['GL245', 'warning', '21:14', 'spec.trafficLabel.trusted', 'trafficLabel.trusted says whether the entry may match on the lane header, but the spec has no entry; it changes nothing.', 'remove trusted, or add an entry']],
     );
   });
 

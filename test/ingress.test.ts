@@ -61,7 +61,7 @@ describe('a release without an entry', () => {
     const result = compile(`${HEAD}  targets: [traefik]\n`);
     assert.deepEqual(
       result.diagnostics.map((d) => [d.code, d.severity, `${d.position?.line}:${d.position?.column}`, d.path.join('.'), d.message, d.hint]),
-      [['GL240', 'error', '12:13', 'spec.targets.0', 'Target traefik emits the entry (an IngressRoute), but the spec has no entry.', 'add entry: { hosts: [...], service: <name>, rules: [...] }, or remove target traefik']],
+      [['GL245', 'error', '12:13', 'spec.targets.0', 'Target traefik emits the entry (an IngressRoute), but the spec has no entry.', 'add entry: { hosts: [...], service: <name>, rules: [...] }, or remove target traefik']],
     );
   });
 });

@@ -141,6 +141,13 @@ const CASES: Record<string, Case> = {
     missing: [bare('VirtualService')],
     override: { config: { maxBytes: 100 }, objects: [gatewayVs(true)], expect: ['VirtualService shop/entry is 344 bytes of JSON, over the 100-byte limit; split it (e.g. one VirtualService per host).'] },
   },
+  'kubernetes-unique-identities': {
+    compliant: [dr('reviews-base', 'reviews', ['base']), dr('reviews-gray', 'reviews', ['gray'])],
+    violating: [dr('a-b-c', 'a-b', ['c']), dr('a-b-c', 'a', ['b-c'])],
+    message: 'DestinationRule shop/a-b-c is defined twice; applying them keeps only the last one.',
+    missing: [bare('DestinationRule'), bare('VirtualService')],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [dr('x', 'reviews', ['gray']), dr('y', 'reviews', ['gray'])], expect: [] },
+  },
   'graylane-lanes-allowed': {
     compliant: [dr('reviews-gray', 'reviews', ['gray'], {}, { labels: { 'graylane.dev/lane': 'gray' } })],
     violating: [dr('reviews-dev-x', 'reviews', ['dev-x'], {}, { labels: { 'graylane.dev/lane': 'dev-x' } })],

@@ -11,6 +11,7 @@ import { istioNoWildcardHosts } from './checks/istio-no-wildcard-hosts';
 import { istioSemanticRules } from './checks/istio-semantic-rules';
 import { istioWeightsValid } from './checks/istio-weights-valid';
 import { kubernetesObjectSize } from './checks/kubernetes-object-size';
+import { kubernetesUniqueIdentities } from './checks/kubernetes-unique-identities';
 import { traefikCircuitBreakerExpression } from './checks/traefik-circuit-breaker-expression';
 import { traefikEntryResilience } from './checks/traefik-entry-resilience';
 import { traefikLaneHeaderGuarded } from './checks/traefik-lane-header-guarded';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   istioMaxWeightChange,
   istioExternalOwner,
   kubernetesObjectSize,
+  kubernetesUniqueIdentities,
   graylaneLanesAllowed,
   traefikCircuitBreakerExpression,
   traefikLaneHeaderGuarded,
