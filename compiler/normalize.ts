@@ -114,6 +114,7 @@ function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefin
     ...(entry?.resilience ? { resilience: entry.resilience } : {}),
     entryPoints: [...(entry?.traefik?.entryPoints ?? [])],
     traefikApiGroup: entry?.traefik?.apiGroup ?? 'traefik.io',
+    traefikAllowCrossNamespace: entry?.traefik?.allowCrossNamespace ?? false,
     ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
   };
 }

@@ -133,6 +133,8 @@ export interface PlanEntry {
   readonly entryPoints: readonly string[];
   /** Traefik API group; `traefik.containo.us` also means Traefik v2 rule syntax. */
   readonly traefikApiGroup: 'traefik.io' | 'traefik.containo.us';
+  /** Traefik runs with providers.kubernetesCRD.allowCrossNamespace (the spec says so). */
+  readonly traefikAllowCrossNamespace: boolean;
   /** Traefik: the IngressRoute's tls. */
   readonly tls?: TraefikTls;
 }

@@ -135,7 +135,7 @@ export interface EntryArgs {
   service?: string;
   rules: EntryRuleArgs[];
   resilience?: ResilienceArgs;
-  traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us'; tls?: TraefikTlsArgs };
+  traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us'; tls?: TraefikTlsArgs; /** Your Traefik runs with providers.kubernetesCRD.allowCrossNamespace (lanes in other namespaces need it). @default false */ allowCrossNamespace?: boolean };
 }
 
 export interface TraefikTlsArgs {

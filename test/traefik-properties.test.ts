@@ -15,8 +15,9 @@ const directSpec = fc
     namespaced: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     header: fc.option(fc.constant('x-lane'), { nil: undefined }),
     apiGroup: fc.constantFrom('traefik.io' as const, 'traefik.containo.us' as const),
+    allowCrossNamespace: fc.boolean(),
   })
-  .chain(({ lanes, namespaced, header, apiGroup }) =>
+  .chain(({ lanes, namespaced, header, apiGroup, allowCrossNamespace }) =>
     fc
       .record({
         rules: fc.array(fc.constantFrom('stable', ...lanes), { maxLength: 3 }),
@@ -38,7 +39,7 @@ const directSpec = fc
           entry: {
             hosts: ['web.example.com'],
             service: 'web',
-            traefik: { entryPoints: ['web'], apiGroup },
+            traefik: { entryPoints: ['web'], apiGroup, ...(allowCrossNamespace ? { allowCrossNamespace } : {}) },
             rules: [
               ...rules.map((lane, i) => ({
                 name: `r${i}`,
@@ -65,6 +66,14 @@ describe('target traefik over generated specs', () => {
     fc.assert(
       fc.property(directSpec, (spec) => {
         const result = compile(spec);
+        // A lane in another namespace is reachable only when Traefik allows cross-namespace references (GL407).
+        const rules0 = spec.spec.entry!.rules;
+        const reached = new Set(rules0.flatMap((r) => (r.lane !== undefined ? [r.lane] : Object.entries(r.weights ?? {}).filter(([, w]) => w > 0).map(([l]) => l))));
+        const crossing = [...reached].some((l) => spec.spec.lanes[l]!.namespace !== undefined);
+        if (crossing && spec.spec.entry!.traefik!.allowCrossNamespace !== true) {
+          assert.ok(!result.ok && result.diagnostics.some((d) => d.code === 'GL407'), result.diagnostics.map(formatDiagnostic).join('\n'));
+          return;
+        }
         assert.ok(result.ok, result.diagnostics.map(formatDiagnostic).join('\n'));
         const objects = result.outputs[0]!.manifests;
         const version = spec.spec.entry!.traefik!.apiGroup === 'traefik.io' ? 'v3' : 'v2';

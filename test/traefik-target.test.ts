@@ -103,3 +103,39 @@ describe('target traefik', () => {
     assert.deepEqual(traefikCrds('v3').validate(bad), ['/spec/routes/0: must NOT have additional properties (unknown field "servics")']);
   });
 });
+
+describe('target traefik: lanes in other namespaces', () => {
+  const spec = (extra: string) => `apiVersion: graylane.dev/v1alpha1
+kind: Release
+metadata: { name: web, namespace: web }
+spec:
+  targets: [traefik]
+  services: { web: { port: 8080 } }
+  lanes:
+    stable: { baseline: true }
+    canary: { namespace: web-canary }
+  entry:
+    hosts: [web.example.com]
+    service: web
+    traefik: { entryPoints: [web]${extra} }
+    rules:
+      - name: split
+        weights: { stable: 90, canary: 10 }
+`;
+
+  it('refuses a route to another namespace unless the spec says Traefik allows it (GL407): Traefik would drop the route', () => {
+    const result = compile(spec(''), { file: 'x.yaml' });
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.diagnostics.filter((d) => d.code === 'GL407').map(formatDiagnostic), [
+      'x.yaml:15:9: error GL407 spec.entry.rules[0]: The route reaches Service web-canary/web, in another namespace than the IngressRoute (web); Traefik drops such routes unless it runs with providers.kubernetesCRD.allowCrossNamespace=true, which is off by default.\n  hint: enable allowCrossNamespace in Traefik and say so with entry.traefik.allowCrossNamespace: true, or give the lane a Service in the release namespace (serviceName)',
+    ]);
+  });
+
+  it('with entry.traefik.allowCrossNamespace the IngressRoute says so, and the model routes 10% to the other namespace', () => {
+    const objects = traefik(spec(', allowCrossNamespace: true'));
+    const ir = objects.find((o) => o.kind === 'IngressRoute')!;
+    assert.equal(ir.metadata.annotations?.['graylane.dev/traefik-allow-cross-namespace'], 'true');
+    const hop = simulateTraefik(objects, { entryPoint: 'web', host: 'web.example.com' });
+    assert.deepEqual(hop.backends.map((b) => `${b.weight}% ${b.namespace}/${b.service}`), ['90% web/web', '10% web-canary/web']);
+  });
+});

@@ -16,6 +16,9 @@ import { evaluateRule, parseRule, type RuleNode } from '../simulate/traefik-rule
 import { TRAEFIK_GROUPS, type ObjectSet, type Stored } from './object-set';
 import type { NormalRequest } from './request';
 
+/** Same value as rules/rule.ts TRAEFIK_CROSS_NAMESPACE_ANNOTATION (the model does not import the rules). */
+const CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';
+
 export interface TraefikServiceRef {
   readonly name: string;
   readonly namespace?: string;
@@ -127,8 +130,10 @@ export class TraefikModel {
           }
         }
         const middlewares = (route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? ir.namespace }));
-        for (const m of middlewares) errors.push(...this.referenceErrors(ir, 'Middleware', m.name, m.namespace));
-        for (const s of route.services ?? []) errors.push(...this.serviceErrors(ir.namespace, s, 0));
+        // graylane's IngressRoutes say when their spec declares that Traefik allows cross-namespace references.
+        const cross = this.options.allowCrossNamespace === true || ir.object.metadata?.annotations?.[CROSS_NAMESPACE_ANNOTATION] === 'true';
+        for (const m of middlewares) errors.push(...this.referenceErrors(ir, 'Middleware', m.name, m.namespace, cross));
+        for (const s of route.services ?? []) errors.push(...this.serviceErrors(ir.namespace, s, 0, cross));
         routers.push({
           id: `${ir.namespace}/${ir.name}#${index}`,
           ingressRoute: ir,
@@ -168,36 +173,36 @@ export class TraefikModel {
     return this.set.find(TRAEFIK_GROUPS, kind, namespace, name);
   }
 
-  private referenceErrors(from: Stored | { namespace: string }, kind: string, name: string, namespace: string): string[] {
+  private referenceErrors(from: Stored | { namespace: string }, kind: string, name: string, namespace: string, cross: boolean): string[] {
     if (name.includes('@')) {
       // Provider references: `@kubernetescrd` ones are refused unless allowCrossNamespace (kubernetes.go resolveReference).
-      if (name.endsWith('@kubernetescrd') && !this.options.allowCrossNamespace) return [`${kind} reference ${name}: when allowCrossNamespace is disabled, @kubernetescrd references are disallowed`];
+      if (name.endsWith('@kubernetescrd') && !cross) return [`${kind} reference ${name}: when allowCrossNamespace is disabled, @kubernetescrd references are disallowed`];
       return [];
     }
-    if (namespace !== from.namespace && !this.options.allowCrossNamespace)
+    if (namespace !== from.namespace && !cross)
       return [`${kind} ${namespace}/${name} is in another namespace than ${from.namespace}, and Traefik's allowCrossNamespace is off by default`];
     if (!this.find(kind, namespace, name)) return [`${kind} ${namespace}/${name} does not exist`];
     if (kind === 'Middleware') {
       const chain = ((this.find(kind, namespace, name)!.object.spec ?? {}) as { chain?: { middlewares?: { name: string; namespace?: string }[] } }).chain;
-      return (chain?.middlewares ?? []).flatMap((m) => (m.name === name && (m.namespace ?? namespace) === namespace ? [`Middleware ${namespace}/${name} chains itself`] : this.referenceErrors({ namespace }, 'Middleware', m.name, m.namespace ?? namespace)));
+      return (chain?.middlewares ?? []).flatMap((m) => (m.name === name && (m.namespace ?? namespace) === namespace ? [`Middleware ${namespace}/${name} chains itself`] : this.referenceErrors({ namespace }, 'Middleware', m.name, m.namespace ?? namespace, cross)));
     }
     return [];
   }
 
-  private serviceErrors(namespace: string, s: TraefikServiceRef, depth: number): string[] {
+  private serviceErrors(namespace: string, s: TraefikServiceRef, depth: number, cross: boolean): string[] {
     const ns = s.namespace ?? namespace;
     if (s.kind !== 'TraefikService') {
-      if (ns !== namespace && !this.options.allowCrossNamespace) return [`Service ${ns}/${s.name} is in another namespace than ${namespace}, and Traefik's allowCrossNamespace is off by default`];
+      if (ns !== namespace && !cross) return [`Service ${ns}/${s.name} is in another namespace than ${namespace}, and Traefik's allowCrossNamespace is off by default`];
       const hasServices = this.set.kind('Service').length > 0;
       if (hasServices && !this.set.find('', 'Service', ns, s.name)) return [`Service ${ns}/${s.name} does not exist`];
       return [];
     }
-    const own = this.referenceErrors({ namespace }, 'TraefikService', s.name, ns);
+    const own = this.referenceErrors({ namespace }, 'TraefikService', s.name, ns, cross);
     if (own.length > 0 || depth > 10) return depth > 10 ? ['TraefikServices nest more than 10 deep (a cycle?)'] : own;
     const found = this.find('TraefikService', ns, s.name);
     if (!found) return [];
     const spec = (found.object.spec ?? {}) as TraefikServiceSpec;
-    return children(spec).flatMap((c) => this.serviceErrors(ns, c, depth + 1));
+    return children(spec).flatMap((c) => this.serviceErrors(ns, c, depth + 1, cross));
   }
 
   route(request: NormalRequest): TraefikHop {

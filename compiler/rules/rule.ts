@@ -77,3 +77,5 @@ export const traefikKinds = (kind: string) => TRAEFIK_GROUPS.map((g) => `${g}:${
 
 /** The annotation graylane puts on entry objects: which header names the lane. */
 export const LANE_HEADER_ANNOTATION = 'graylane.dev/lane-header';
+/** The annotation graylane puts on an IngressRoute whose spec says Traefik allows cross-namespace references. */
+export const TRAEFIK_CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';

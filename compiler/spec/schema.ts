@@ -241,6 +241,10 @@ const entry = z
           .optional()
           .describe('traefik.io (default; Traefik v3 rule syntax) or traefik.containo.us (Traefik v2 syntax).'),
         tls: traefikTls.optional(),
+        allowCrossNamespace: z
+          .boolean()
+          .optional()
+          .describe('Whether your Traefik runs with providers.kubernetesCRD.allowCrossNamespace=true (Traefik\'s default is false). Routing to lanes in other namespaces needs it.'),
       })
       .optional()
       .describe('Traefik settings of the entry.'),

@@ -9,7 +9,7 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanRule, PlanService } from '../../plan';
-import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
+import { LANE_HEADER_ANNOTATION, TRAEFIK_CROSS_NAMESPACE_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
 import { headerRule, hostRule, methodRule, pathRule, queryRule, type RuleSyntax } from './rule-syntax';
@@ -100,7 +100,7 @@ export function emitTraefik(plan: Plan): Emitted {
   const ingressRoute: Manifest = {
     apiVersion,
     kind: 'IngressRoute',
-    metadata: plan.laneHeader !== undefined ? { ...metadata, annotations: { [LANE_HEADER_ANNOTATION]: plan.laneHeader } } : metadata,
+    metadata: annotations(plan, metadata),
     spec: {
       ...(plan.entry.entryPoints.length > 0 ? { entryPoints: [...plan.entry.entryPoints] } : {}),
       routes,
@@ -154,6 +154,16 @@ function serviceRef(host: string, service: PlanService, plan: Plan, diagnostics:
     diagnostics.push(unsupported(at, `Host "${host}" is not a Kubernetes Service (<name>.<namespace>.svc.cluster.local), so a Traefik route cannot name it.`, 'use a Kubernetes Service host for the entry service'));
     return { name: host, port: service.ports[0]!.number };
   }
+  // Traefik refuses a Service in another namespace unless it runs with allowCrossNamespace (default false): the
+  // route would be dropped and answer 404 (kubernetes_http.go nameAndService).
+  if (m[3] !== plan.namespace && !plan.entry.traefikAllowCrossNamespace)
+    diagnostics.push({
+      code: 'GL407',
+      severity: 'error',
+      path: at,
+      message: `The route reaches Service ${m[3]}/${m[1]}, in another namespace than the IngressRoute (${plan.namespace}); Traefik drops such routes unless it runs with providers.kubernetesCRD.allowCrossNamespace=true, which is off by default.`,
+      hint: 'enable allowCrossNamespace in Traefik and say so with entry.traefik.allowCrossNamespace: true, or give the lane a Service in the release namespace (serviceName)',
+    });
   return { name: m[1]!, ...(m[3] !== plan.namespace ? { namespace: m[3]! } : {}), port: service.ports[0]!.number };
 }
 
@@ -185,3 +195,12 @@ function unsupported(path: (string | number)[], message: string, hint: string): 
 }
 
 
+
+/** The IngressRoute's annotations: the lane header, and the Traefik setting the routes rely on. */
+function annotations(plan: Plan, metadata: Manifest['metadata']): Manifest['metadata'] {
+  const a: Record<string, string> = {
+    ...(plan.laneHeader !== undefined ? { [LANE_HEADER_ANNOTATION]: plan.laneHeader } : {}),
+    ...(plan.entry.traefikAllowCrossNamespace ? { [TRAEFIK_CROSS_NAMESPACE_ANNOTATION]: 'true' } : {}),
+  };
+  return Object.keys(a).length > 0 ? { ...metadata, annotations: a } : metadata;
+}
