@@ -60,8 +60,7 @@ const RULE_FOR_CODE: Readonly<Record<string, string>> = {
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'explain traefik-service-level-middleware': 'gap: middlewares on the children of a weighted TraefikService are not run yet',
   'explain traefik-missing-middlewares': 'gap: an errors middleware naming a missing service, and chains of provider references, are not resolved yet',
-  'check bookinfo-networking-folder': 'deliberate: with no Kubernetes Service in the input, graylane assumes `*.svc.cluster.local` hosts exist (rendered output never holds Services); istioctl analyze reports IST0101 for cert-manager-resolver',
-  'check bookinfo-certmanager-gateway': 'deliberate: as above',
+  'check bookinfo-certmanager-gateway': 'deliberate: with no Kubernetes Service in the input, graylane assumes `*.svc.cluster.local` hosts exist (rendered output never holds Services); istioctl analyze reports IST0101 for cert-manager-resolver',
   'check traefik-integration-cross-namespace': 'gap: an error inside a TraefikService is reported on the IngressRoute that reaches it, not on the TraefikService',
 };
 

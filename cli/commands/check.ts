@@ -4,6 +4,7 @@ import { formatDiagnostic, type Manifest } from '../../compiler';
 import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
 import { RULES } from '../../compiler/rules/registry';
 import { runRules, type Finding, type RunOptions } from '../../compiler/rules/run';
+import { modelOf } from '../../compiler/model/model';
 import { InputDiagnostics, loadInput } from '../inputs';
 import type { Located } from '../object-locations';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
@@ -19,6 +20,7 @@ interface CheckFlags {
   laneHeader?: string;
   config?: string;
   step?: number;
+  baselineStep?: number;
   failOn: 'mandatory' | 'advisory';
   format: 'text' | 'json' | 'sarif' | 'github';
 }
@@ -33,13 +35,16 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     .option('--lane-header <name>', 'the lane header, for YAML without a spec or graylane annotation')
     .option('--config <file>', 'JSON rule settings: { "<rule>": { "enforcementLevel": …, …parameters } }')
     .option('--step <n>', 'progressive step, when the input is a spec', parseStep)
+    .option('--baseline-step <n>', 'progressive step of the baseline, when it is a spec (default: its first step)', parseStep)
     .addOption(new Option('--fail-on <level>', 'lowest level that fails the check (exit 1)').choices(['mandatory', 'advisory']).default('mandatory'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .action((ref: string, opts: CheckFlags) => {
       const options = opts.step !== undefined ? { step: opts.step } : {};
       const input = loadInput(ref, io.cwd, options);
       for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
-      const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, options).objects : undefined;
+      // The baseline is what is deployed now: its own step, never the new side's (--step moves only the new side).
+      const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, opts.baselineStep !== undefined ? { step: opts.baselineStep } : {}).objects : undefined;
+      for (const [, group] of input.groups) for (const note of modelOf(group).notes) io.stderr(`note: ${note}\n`);
       const settings = {
         environment: opts.env,
         overrides: readConfig(opts.config, io.cwd),

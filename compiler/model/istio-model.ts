@@ -188,7 +188,7 @@ export class IstioModel {
     }
     const services = set.kind('Service').filter((s) => s.group === '');
     this.hasServices = services.length > 0;
-    for (const s of services) this.services.set(`${s.name}.${s.namespace}.svc.${CLUSTER_DOMAIN}`, s);
+    for (const s of services) this.services.set(`${s.name}.${s.namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(), s);
   }
 
   /**
@@ -271,7 +271,7 @@ export class IstioModel {
 
   /** The Kubernetes Service behind a `*.svc.cluster.local` host, when the set holds it. */
   serviceFor(host: string): Stored | undefined {
-    return this.services.get(host.toLowerCase()) ?? this.services.get(host);
+    return this.services.get(host.toLowerCase());
   }
 
   /** Ports of the service behind a host (Kubernetes Service or ServiceEntry), when known. */
