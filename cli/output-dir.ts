@@ -35,7 +35,7 @@ export function writeOutputDir(dir: string, outputs: readonly TargetOutput[], on
   const parent = dirname(target);
   const name = basename(target);
   try {
-    mkdirSync(parent, { recursive: true });
+    makeDirectories(parent);
   } catch (e) {
     throw new UsageError(`cannot create the parent directory of "${dir}": ${osReason(e)}`);
   }
@@ -58,7 +58,7 @@ export function writeOutputDir(dir: string, outputs: readonly TargetOutput[], on
     try {
       for (const output of outputs) {
         const targetDir = join(staging, output.target);
-        mkdirSync(targetDir, { recursive: true });
+        mkdirSync(targetDir);
         for (const manifest of output.manifests) {
           // wx: two objects never share a file silently (the compiler refuses such specs, GL241).
           writeFileSync(join(targetDir, manifestFileName(manifest)), manifestToYaml(manifest), { flag: 'wx' });
@@ -86,6 +86,17 @@ export function writeOutputDir(dir: string, outputs: readonly TargetOutput[], on
     unlock();
     notes.forEach(onNote);
   }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own `recursive: true` retries forever where a parent exists but
+ * refuses children with ENOENT (/proc), so it would hang instead of failing.
+ */
+function makeDirectories(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectories(parent);
+  mkdirSync(dir);
 }
 
 /** The directory to replace: `dir` itself, or the directory a symbolic link `dir` points to. */

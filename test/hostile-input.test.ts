@@ -271,6 +271,12 @@ describe('crashes: the CLI reads only what it should, and says why not', () => {
     await expectUsage(dir, ['render', 'shop.yaml', '-o', 'dangling'], `cannot use "${join(dir, 'dangling')}" as the output directory: it is a symbolic link that does not resolve: no such file or directory (ENOENT)`);
     await expectUsage(dir, ['render', 'shop.yaml', '-o', 'file/out'], `cannot use "${join(dir, 'file/out')}" as the output directory: not a directory (ENOTDIR)`);
     assert.deepEqual(readdirSync(dir).sort(), ['dangling', 'file', 'shop.yaml']);
+    // /proc refuses new directories with ENOENT, on which Node's recursive mkdir loops forever.
+    if (existsSync('/proc/self')) await expectUsage(dir, ['render', 'shop.yaml', '-o', '/proc/graylane/out'], 'cannot create the parent directory of "/proc/graylane/out": no such file or directory (ENOENT)');
+  });
+
+  it('-o in a directory nobody may write, even root (sysfs)', { skip: existsSync('/sys/kernel') ? false : 'no /sys here' }, async () => {
+    await expectUsage(ROOT, ['render', 'examples/flip-flop.release.yaml', '-o', '/sys/graylane-out'], 'cannot lock "/sys/graylane-out" (/sys/.graylane-out.lock): permission denied (EACCES)');
   });
 
   it('-o under a read-only parent', { skip: process.getuid?.() === 0 ? 'running as root, which may write to a read-only directory' : false }, async () => {

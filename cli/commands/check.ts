@@ -44,7 +44,7 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
       for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
       // The baseline is what is deployed now: its own step, never the new side's (--step moves only the new side).
       const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, opts.baselineStep !== undefined ? { step: opts.baselineStep } : {}).objects : undefined;
-      for (const [, group] of input.groups) for (const note of modelOf(group).notes) io.stderr(`note: ${note}\n`);
+      for (const [, group] of input.groups) for (const note of modelNotes(group)) io.stderr(`note: ${note}\n`);
       const settings = {
         environment: opts.env,
         overrides: readConfig(opts.config, io.cwd),
@@ -88,6 +88,15 @@ function rulesOver(group: Manifest[], settings: RunOptions, locate: (o: Manifest
       ]);
     }
     throw new Error('a rule failed on these objects, and on none of them alone');
+  }
+}
+
+/** The model's notes; an object the model cannot read is reported, located, by rulesOver instead. */
+function modelNotes(group: Manifest[]): readonly string[] {
+  try {
+    return modelOf(group).notes;
+  } catch {
+    return [];
   }
 }
 
