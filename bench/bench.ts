@@ -8,8 +8,8 @@
  *
  *   npm run bench -- --sizes 1000,2000 --commands diff,check-dir --rounds 3 --timeout 120
  *
- * A run over the time limit is killed (its whole process group) and shows as "timeout"; a command that timed
- * out is not run at the larger sizes.
+ * A run over the limit (--timeout, seconds of CPU time; four times that of wall time) is killed and shows as
+ * "timeout"; a command that timed out is not run at the larger sizes.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,7 +32,7 @@ interface Flags {
   readonly lanes: number;
   readonly commands: string[];
   readonly rounds: number;
-  readonly timeoutMs: number;
+  readonly cpuLimitSeconds: number;
   readonly coldRounds: number;
   /** The time the ratios and the growth use: CPU (user + system, the default: steadier on a shared machine) or wall. */
   readonly clock: 'cpu' | 'wall';
@@ -65,7 +65,7 @@ function parseFlags(): Flags {
     lanes: positive('lanes', values.lanes),
     commands,
     rounds: positive('rounds', values.rounds),
-    timeoutMs: positive('timeout', values.timeout) * 1000,
+    cpuLimitSeconds: positive('timeout', values.timeout),
     coldRounds: positive('cold-rounds', values['cold-rounds']),
     clock: values.clock,
   };
@@ -116,7 +116,7 @@ async function measureSizes(flags: Flags, commands: readonly BenchCommand[]): Pr
         if (p.differing.length > 0) process.exitCode = 1;
       }
       if (commands.some((c) => c.name === 'check-dir')) {
-        const setup = await measureNode(['bin/graylane.js', 'render', files.spec, '-o', files.renderedDir], { cwd: ROOT, timeoutMs: flags.timeoutMs });
+        const setup = await measureNode(['bin/graylane.js', 'render', files.spec, '-o', files.renderedDir], { cwd: ROOT, cpuLimitSeconds: flags.cpuLimitSeconds });
         if (setup.kind !== 'ok') console.log(`  (rendering the input of check-dir failed: ${setup.kind === 'failed' ? setup.detail : 'timeout'})`);
       }
       const cells = new Map(commands.map((c) => [c.name, { wall: [], cpu: [], rss: [], reports: [], outcome: timedOut.has(c.name) ? 'skipped' : 'ok' } as Cell]));
@@ -127,7 +127,7 @@ async function measureSizes(flags: Flags, commands: readonly BenchCommand[]): Pr
           if (cell.outcome !== 'ok') continue;
           const m: Measurement = await measureNode(command.args(ROOT, files), {
             cwd: ROOT,
-            timeoutMs: flags.timeoutMs,
+            cpuLimitSeconds: flags.cpuLimitSeconds,
             ...(command.okExitCodes ? { okExitCodes: command.okExitCodes } : {}),
             ...(command.reports ? { captureStdout: true } : {}),
           });
@@ -205,7 +205,7 @@ async function coldStart(flags: Flags): Promise<void> {
   // Wall time: start-up is what a user waits for.
   for (let round = 0; round < flags.coldRounds; round++) {
     for (const [key, args] of [['render', render], ['yaml', yaml], ['bare', bare]] as const) {
-      const m = await measureNode(args, { cwd: ROOT, timeoutMs: flags.timeoutMs });
+      const m = await measureNode(args, { cwd: ROOT, cpuLimitSeconds: flags.cpuLimitSeconds });
       if (m.kind !== 'ok') throw new Error(`cold start: ${args.join(' ')}: ${m.kind === 'failed' ? m.detail : 'timeout'}`);
       times[key].push(m.wallMs);
     }
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   if (commands.length > 0 && !commands.some((c) => c.name === 'compile')) commands.unshift(BENCH_COMMANDS.find((c) => c.name === 'compile')!);
   console.log(
     `graylane bench: node ${process.version}, ${cpus().length} cores; sizes ${flags.sizes.join(', ')} services × ${flags.lanes} lanes; ` +
-      `${flags.rounds} rounds; time limit ${flags.timeoutMs / 1000} s per run; ratios on ${flags.clock} time`,
+      `${flags.rounds} rounds; limit ${flags.cpuLimitSeconds} s CPU per run; ratios on ${flags.clock} time`,
   );
   if (commands.length > 0 || flags.commands.includes('printer')) printGrowth(flags, await measureSizes(flags, commands));
   if (flags.commands.includes('cold-start')) await coldStart(flags);

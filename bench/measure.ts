@@ -27,20 +27,28 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 export interface RunOptions {
   readonly cwd: string;
-  readonly timeoutMs: number;
+  /**
+   * The limit of CPU time (RLIMIT_CPU, set with `ulimit -t`): steady on a shared machine, where a wall-clock
+   * limit would cut a run short for waiting. A wall-clock limit of WALL_LIMIT_FACTOR times it stops a run that
+   * waits forever.
+   */
+  readonly cpuLimitSeconds: number;
   /** Exit codes that count as success (check exits 1 when a mandatory rule fails). */
   readonly okExitCodes?: readonly number[];
   /** Keep the child's stdout (small outputs only); otherwise it goes to /dev/null. */
   readonly captureStdout?: boolean;
 }
 
-/** Runs `node <args>` in a fresh process group, killed as a whole when it exceeds the time limit. */
+const WALL_LIMIT_FACTOR = 4;
+/** `sh -c` with the CPU limit as $0 and the command as "$@". */
+const WITH_CPU_LIMIT = 'ulimit -t "$0" && exec "$@"';
+
+/** Runs `node <args>` in a fresh process group, killed when it exceeds its CPU limit (or, as a whole, its wall limit). */
 export function measureNode(args: readonly string[], options: RunOptions): Promise<Measurement> {
   const gnuTime = existsSync(GNU_TIME);
   rmSync(usageFile, { force: true });
-  const [command, argv] = gnuTime
-    ? [GNU_TIME, ['-f', '%U %S %M', '-o', usageFile, process.execPath, ...args]]
-    : [process.execPath, ['--require', usagePreload, ...args]];
+  const node = gnuTime ? [GNU_TIME, '-f', '%U %S %M', '-o', usageFile, process.execPath, ...args] : [process.execPath, '--require', usagePreload, ...args];
+  const [command, argv] = ['/bin/sh', ['-c', WITH_CPU_LIMIT, String(options.cpuLimitSeconds), ...node]];
   const devNull = options.captureStdout ? undefined : openSync('/dev/null', 'w');
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
@@ -54,12 +62,14 @@ export function measureNode(args: readonly string[], options: RunOptions): Promi
       timedOut = true;
       // The whole group: GNU time and the node process under it.
       process.kill(-child.pid!, 'SIGKILL');
-    }, options.timeoutMs);
-    child.on('close', (code) => {
+    }, options.cpuLimitSeconds * 1000 * WALL_LIMIT_FACTOR);
+    child.on('close', (code, signal) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       clearTimeout(timer);
       if (devNull !== undefined) closeSync(devNull);
-      if (timedOut) return resolve({ kind: 'timeout' });
+      // Over the CPU limit the kernel kills node (SIGXCPU, then SIGKILL); GNU time passes that on as 128 + signal.
+      const overCpuLimit = signal === 'SIGXCPU' || signal === 'SIGKILL' || code === 128 + 24 || code === 128 + 9;
+      if (timedOut || overCpuLimit) return resolve({ kind: 'timeout' });
       if (code === null || !(options.okExitCodes ?? [0]).includes(code))
         return resolve({ kind: 'failed', detail: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` });
       // GNU time puts a note before its line when the command failed; the figures are on the last line.
