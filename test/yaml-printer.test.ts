@@ -11,6 +11,7 @@ import { manifestsToYaml, manifestToYaml, withLazyYaml, YAML_OPTIONS } from '../
 import { printYaml } from '../compiler/yaml-printer';
 import { syntheticSpec } from '../bench/synthetic-spec';
 import { exampleFiles, readExample } from './support/examples';
+import { specArbitrary } from './support/spec-arbitrary';
 
 const RUNS = Number(process.env.GRAYLANE_PROPERTY_RUNS ?? 150);
 const reference = (value: unknown): string => stringify(value, YAML_OPTIONS);
@@ -87,12 +88,26 @@ describe('YAML printer', () => {
     for (const source of sources) {
       for (const output of compile(source).outputs) {
         for (const manifest of output.manifests) {
+          // Declining would still print the right bytes (through yaml), but slowly: extend the printer instead.
           assert.equal(printYaml(manifest), reference(manifest), `${manifest.kind} ${manifest.metadata.name}`);
           objects++;
         }
       }
     }
     assert.ok(objects > 100, `only ${objects} objects`);
+  });
+
+  it('prints the objects of generated specs as yaml does, for every target', () => {
+    fc.assert(
+      fc.property(specArbitrary, (spec) => {
+        for (const target of ['istio', 'asm', 'traefik'] as const) {
+          for (const output of compile(spec, { targets: [target] }).outputs) {
+            for (const manifest of output.manifests) assert.equal(printYaml(manifest), reference(manifest), `${target} ${manifest.kind} ${manifest.metadata.name}`);
+          }
+        }
+      }),
+      { numRuns: Math.max(10, Math.round(RUNS / 5)) },
+    );
   });
 
   it('quotes the strings that would read back as something else, and only those', () => {
