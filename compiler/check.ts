@@ -2,6 +2,7 @@
  * Phase 4, check: cross-field semantics the schema cannot state — references, baselines, sums, strictness,
  * label syntax, Istio's own semantic rules. Every problem is collected; nothing stops at the first.
  */
+import { checkNames } from './check-names';
 import type { Diagnostic, Severity, SpecPath } from './diagnostics';
 import {
   durationMillis,
@@ -16,6 +17,7 @@ import {
 import type { Plan } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
+import { checkIngress } from './check-ingress';
 import { suggestion, toLabel } from './suggest';
 
 type Finding = Omit<Diagnostic, 'file' | 'position'>;
@@ -29,11 +31,11 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   const serviceNames = Object.keys(s.services);
 
   const laneRef = (path: SpecPath, name: string) => {
-    if (!(name in s.lanes))
+    if (!Object.hasOwn(s.lanes, name))
       report('GL201', 'error', path, `Lane "${name}" is not defined in spec.lanes.`, suggestion(name, laneNames));
   };
   const serviceRef = (path: SpecPath, name: string) => {
-    if (!(name in s.services))
+    if (!Object.hasOwn(s.services, name))
       report('GL202', 'error', path, `Service "${name}" is not defined in spec.services.`, suggestion(name, serviceNames));
   };
   const weightsCheck = (path: SpecPath, weights: Weights) => {
@@ -134,8 +136,9 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   }
 
   // Entry.
-  const entry = s.entry;
-  serviceRef(['spec', 'entry', 'service'], entry.service);
+  // Without an entry nothing here applies; checkIngress says what needs one.
+  const entry = s.entry ?? { rules: [] };
+  if (entry.service !== undefined) serviceRef(['spec', 'entry', 'service'], entry.service);
   const gatewayBound = entry.gateway !== undefined && entry.gateway !== 'mesh';
   if (gatewayBound && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(entry.gateway!))
     report('GL225', 'error', ['spec', 'entry', 'gateway'], `Gateway "${entry.gateway}" must be "namespace/name", "name" or "mesh".`, 'write e.g. "istio-system/public-gateway"');
@@ -151,7 +154,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   const header = s.trafficLabel?.header.toLowerCase();
   // Clients reach the entry from outside through an Istio gateway or through Traefik.
   const atEdge = gatewayBound || plan.targets.includes('traefik');
-  if (plan.targets.includes('traefik') && (entry.hosts?.length ?? 0) === 0)
+  if (s.entry && plan.targets.includes('traefik') && (entry.hosts?.length ?? 0) === 0)
     report('GL223', 'error', ['spec', 'entry', 'hosts'], 'Target traefik needs the entry hosts: every Traefik route matches on Host.', 'add the hosts clients use, e.g. hosts: [shop.example.com]');
   if (s.trafficLabel && !isHeaderName(s.trafficLabel.header))
     report('GL217', 'error', ['spec', 'trafficLabel', 'header'], `Lane header "${s.trafficLabel.header}" is not a valid HTTP header name.`, 'use letters, digits and "-", e.g. "x-lane"');
@@ -184,14 +187,15 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
       report('GL224', 'warning', at, `Rule "${rule.name}" has no match, so it catches every request and the ${entry.rules.length - 1 - i} rule(s) after it are never used.`, 'move the catch-all rule to the end');
   });
   duplicates(report, ['spec', 'entry', 'rules'], ruleNames, 'rule name', (i) => ['spec', 'entry', 'rules', i, 'name']);
+  out.push(...checkIngress(spec, plan));
 
   for (const [svc, weights] of Object.entries(s.canary ?? {})) {
     const at: SpecPath = ['spec', 'canary', svc];
     serviceRef(at, svc);
     weightsCheck(at, weights);
     for (const lane of Object.keys(weights)) {
-      const l = s.lanes[lane];
-      if (l && svc in s.services && !l.baseline && l.services && !l.services.includes(svc))
+      const l = Object.hasOwn(s.lanes, lane) ? s.lanes[lane] : undefined;
+      if (l && Object.hasOwn(s.services, svc) && !l.baseline && l.services && !l.services.includes(svc))
         report('GL213', 'error', [...at, lane], `The canary of "${svc}" sends requests to lane "${lane}", which does not run "${svc}".`, `add "${svc}" to the services of lane "${lane}", or remove it from this split`);
     }
   }
@@ -202,7 +206,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
     laneRef([...at, 'from'], c.from);
     (c.services ?? []).forEach((svc, j) => serviceRef([...at, 'services', j], svc));
     weightsCheck([...at, 'weights'], c.weights);
-    const from = s.lanes[c.from];
+    const from = Object.hasOwn(s.lanes, c.from) ? s.lanes[c.from] : undefined;
     if (from && !from.selector && !from.namespace && plan.targets.includes('istio'))
       report('GL231', 'error', [...at, 'from'], `Caller lane "${c.from}" has neither a selector nor a namespace, so Istio cannot tell its workloads apart (sourceLabels or sourceNamespace).`, `give lane "${c.from}" a selector, or use target asm, which matches the caller's own traffic label`);
   });
@@ -211,7 +215,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   if (s.trafficLabel?.scope === 'workload' && !s.trafficLabel.workloadSelector)
     report('GL232', 'error', ['spec', 'trafficLabel', 'scope'], 'A TrafficLabel of scope workload needs trafficLabel.workloadSelector, the labels of the workloads it applies to.', 'add workloadSelector: { app: <name> }, or use scope namespace');
   for (const [k, v] of Object.entries(spec.metadata.labels ?? {})) labelCheck(report, ['metadata', 'labels', k], k, v);
-  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => r !== entry.service)))
+  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => !plan.entry.services.includes(r))))
     report('GL220', 'warning', ['spec', 'lanes'], 'No trafficLabel.header is set, so lanes are chosen at the entry only; lane copies of services behind the entry are reached only by canary splits.', 'add trafficLabel: { header: x-lane }');
 
   resilienceCheck(report, ['spec', 'entry', 'resilience'], entry.resilience);
@@ -224,7 +228,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
       report('GL218', 'error', ['spec', 'services', name], `Service "${name}" sets both port and ports.`, 'keep one of them');
     duplicates(report, ['spec', 'services', name, 'ports'], (svc.ports ?? []).map((p) => String(p.number)), 'port');
   }
-  return out;
+  return [...out, ...checkNames(spec, plan)];
 }
 
 type Report = (code: string, severity: Severity, path: SpecPath, message: string, hint?: string) => void;

@@ -7,14 +7,18 @@ import type {
   Destination,
   HeaderCondition,
   LaneKind,
+  MethodCondition,
+  PathCondition,
   Plan,
+  PlanEntry,
+  PlanGateway,
   PlanLane,
   PlanRule,
   PlanService,
   ServicePort,
   WeightedLane,
 } from './plan';
-import type { EntryRule, Lane, ReleaseSpec, StringMatch, Weights } from './spec/schema';
+import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
 export const ENDPOINT_HOST_SUFFIX = 'graylane.internal';
@@ -44,14 +48,15 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       name,
       host,
       ports,
-      workloadLabels: s.workloadLabels ?? { app: name },
+      workloadLabels: sortedRecord(s.workloadLabels ?? { app: name }),
       resolution,
       ...(resilience ? { resilience } : {}),
       ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
     };
   });
 
-  const gatewayRef = spec.spec.entry.gateway;
+  const specEntry = spec.spec.entry;
+  const gatewayRef = specEntry?.gateway;
   const gateway =
     gatewayRef === undefined || gatewayRef === 'mesh'
       ? undefined
@@ -62,7 +67,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
   return {
     release: spec.metadata.name,
     namespace,
-    labels: spec.metadata.labels ?? {},
+    labels: sortedRecord(spec.metadata.labels ?? {}),
     targets: [...new Set(spec.spec.targets)],
     step,
     baseline,
@@ -81,7 +86,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
           trafficLabel: {
             labelName: spec.spec.trafficLabel.labelName ?? 'trafficLabel',
             scope: spec.spec.trafficLabel.scope ?? 'namespace',
-            ...(spec.spec.trafficLabel.workloadSelector ? { workloadSelector: spec.spec.trafficLabel.workloadSelector } : {}),
+            ...(spec.spec.trafficLabel.workloadSelector ? { workloadSelector: sortedRecord(spec.spec.trafficLabel.workloadSelector) } : {}),
             valueFrom: spec.spec.trafficLabel.valueFrom ?? [{ header: spec.spec.trafficLabel.header }],
             attachTo: spec.spec.trafficLabel.attachTo ?? ['opentracing'],
             ...(spec.spec.trafficLabel.protocols !== undefined ? { protocols: spec.spec.trafficLabel.protocols } : {}),
@@ -91,15 +96,25 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     ...(spec.spec.asm?.version !== undefined ? { asmVersion: spec.spec.asm.version } : {}),
     // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
     laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
-    entry: {
-      ...(gateway ? { gateway } : {}),
-      hosts: [...(spec.spec.entry.hosts ?? [])],
-      service: spec.spec.entry.service,
-      rules: spec.spec.entry.rules.map((r) => normalizeRule(r, step, baseline)),
-      ...(spec.spec.entry.resilience ? { resilience: spec.spec.entry.resilience } : {}),
-      entryPoints: [...(spec.spec.entry.traefik?.entryPoints ?? [])],
-      traefikApiGroup: spec.spec.entry.traefik?.apiGroup ?? 'traefik.io',
-    },
+    entry: normalizeEntry(specEntry, gateway, step, baseline),
+  };
+}
+
+function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefined, step: number, baseline: string): PlanEntry {
+  const rules = (entry?.rules ?? []).map((r) => normalizeRule(r, entry?.service, step, baseline));
+  const defaultService = entry?.service;
+  return {
+    declared: entry !== undefined,
+    ...(gateway ? { gateway } : {}),
+    hosts: [...(entry?.hosts ?? [])],
+    service: defaultService ?? rules[0]?.service ?? '',
+    ...(defaultService !== undefined ? { defaultService } : {}),
+    services: [...new Set([...(defaultService !== undefined ? [defaultService] : []), ...rules.map((r) => r.service)])].filter((s) => s !== '').sort(),
+    rules,
+    ...(entry?.resilience ? { resilience: entry.resilience } : {}),
+    entryPoints: [...(entry?.traefik?.entryPoints ?? [])],
+    traefikApiGroup: entry?.traefik?.apiGroup ?? 'traefik.io',
+    ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
   };
 }
 
@@ -112,10 +127,10 @@ function normalizeLane(name: string, lane: Lane, baseline: boolean, services: re
     baseline,
     strict: lane.strict === true,
     kind: laneKind(lane),
-    ...(lane.selector ? { selector: lane.selector } : {}),
+    ...(lane.selector ? { selector: sortedRecord(lane.selector) } : {}),
     ...(lane.namespace ? { namespace: lane.namespace } : {}),
     ...(lane.serviceName ? { serviceName: lane.serviceName } : {}),
-    ...(lane.endpoints ? { endpoints: lane.endpoints } : {}),
+    ...(lane.endpoints ? { endpoints: lane.endpoints.map((e) => (e.labels ? { ...e, labels: sortedRecord(e.labels) } : e)) } : {}),
     ...(lane.host ? { host: lane.host } : {}),
     runs,
     fallback: lane.strict === true ? [] : fallback,
@@ -171,17 +186,39 @@ function fill(template: string, service: string, lane: string): string {
   return template.replaceAll('{service}', service).replaceAll('{lane}', lane);
 }
 
-function normalizeRule(rule: EntryRule, step: number, baseline: string): PlanRule {
+function normalizeRule(rule: EntryRule, defaultService: string | undefined, step: number, baseline: string): PlanRule {
   const weights: Weights | undefined = rule.lane
     ? { [rule.lane]: 100 }
     : (rule.weights ?? rule.steps?.[Math.min(step, rule.steps.length - 1)]);
+  const path = rule.match?.path ? pathCondition(rule.match.path) : undefined;
+  const method = rule.match?.method ? methodCondition(rule.match.method) : undefined;
   return {
     name: rule.name,
+    service: rule.service ?? defaultService ?? '',
+    ...(path ? { path } : {}),
+    ...(method ? { method } : {}),
+    ...(rule.match?.port !== undefined ? { port: rule.match.port } : {}),
     headers: conditions(rule.match?.headers, true),
     queryParams: conditions(rule.match?.queryParams, false),
     split: weights ? orderSplit(weights, baseline) : [],
     ...(rule.sticky ? { sticky: rule.sticky } : {}),
   };
+}
+
+/** A segment prefix ignores trailing slashes ("/api/" is "/api"), as Kubernetes Ingress and Gateway API do. */
+function pathCondition(m: PathMatch): PathCondition | undefined {
+  if (m.exact !== undefined) return { kind: 'exact', value: m.exact };
+  if (m.prefix !== undefined) return { kind: 'prefix', value: m.prefix.replace(/\/+$/, '') || '/' };
+  if (m.regex !== undefined) return { kind: 'regex', value: m.regex };
+  return undefined;
+}
+
+/** A list, or an exact match, is a set of methods; prefix and regex stay patterns. */
+function methodCondition(m: MethodMatch): MethodCondition | undefined {
+  if (Array.isArray(m)) return { anyOf: [...new Set(m)] };
+  if (m.exact !== undefined) return { anyOf: [m.exact] };
+  if (m.prefix !== undefined || m.regex !== undefined) return { pattern: m };
+  return undefined;
 }
 
 function conditions(map: Record<string, StringMatch> | undefined, lowercase: boolean): HeaderCondition[] {
@@ -196,6 +233,11 @@ export function orderSplit(weights: Weights, baseline: string): WeightedLane[] {
     .filter(([, w]) => w !== 0)
     .map(([lane, weight]) => ({ lane, weight }))
     .sort((a, b) => (a.lane === baseline ? -1 : b.lane === baseline ? 1 : compare(a.lane, b.lane)));
+}
+
+/** User maps enter the plan sorted by key, so the same meaning gives the same bytes whatever the spec's order. */
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
 }
 
 export function compare(a: string, b: string): number {
