@@ -65,8 +65,10 @@ export function syntheticChange(spec: ReleaseSpec): ReleaseSpec {
     const extra = Object.keys(spec.spec.services).find((s) => !runs.includes(s));
     if (extra !== undefined) lanes[first] = { ...lanes[first]!, services: [...runs, extra] };
   }
-  const rules = spec.spec.entry.rules.map((r) =>
+  const entry = spec.spec.entry;
+  if (!entry) return { ...spec, spec: { ...spec.spec, lanes } };
+  const rules = entry.rules.map((r) =>
     r.weights ? { ...r, weights: Object.fromEntries(Object.entries(r.weights).map(([lane, w]) => [lane, lane === 'base' ? w - 15 : w + 15])) } : r,
   );
-  return { ...spec, spec: { ...spec.spec, lanes, entry: { ...spec.spec.entry, rules } } };
+  return { ...spec, spec: { ...spec.spec, lanes, entry: { ...entry, rules } } };
 }
