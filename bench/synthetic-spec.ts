@@ -52,3 +52,23 @@ export function syntheticSpec(serviceCount: number, laneCount: number): ReleaseS
     },
   };
 }
+
+/**
+ * The same mesh after a typical change, for `diff`: the entry canary moves from 5% to 20%, and the first lane
+ * runs one more service (new subsets and routes for it).
+ */
+export function syntheticChange(spec: ReleaseSpec): ReleaseSpec {
+  const lanes = { ...spec.spec.lanes };
+  const [first] = Object.keys(lanes).filter((l) => !lanes[l]!.baseline);
+  if (first !== undefined) {
+    const runs = lanes[first]!.services ?? [];
+    const extra = Object.keys(spec.spec.services).find((s) => !runs.includes(s));
+    if (extra !== undefined) lanes[first] = { ...lanes[first]!, services: [...runs, extra] };
+  }
+  const entry = spec.spec.entry;
+  if (!entry) return { ...spec, spec: { ...spec.spec, lanes } };
+  const rules = entry.rules.map((r) =>
+    r.weights ? { ...r, weights: Object.fromEntries(Object.entries(r.weights).map(([lane, w]) => [lane, lane === 'base' ? w - 15 : w + 15])) } : r,
+  );
+  return { ...spec, spec: { ...spec.spec, lanes, entry: { ...entry, rules } } };
+}

@@ -1,0 +1,163 @@
+/**
+ * A YAML printer for JSON-like data (plain objects, arrays, strings, numbers, booleans, null), written to give
+ * byte for byte what `yaml.stringify(value, YAML_OPTIONS)` gives (yaml 2.x; options in ./serialize.ts:
+ * lineWidth 0, indent 2, no sorting, no aliases), several times faster, because it skips the document model.
+ *
+ * It covers what graylane emits and refuses everything else: for a value it is not sure of it returns
+ * `undefined`, and the caller prints with `yaml` itself. Refused on purpose (rare in manifests, and where
+ * `yaml`'s choices are the most intricate): strings with a line break (block scalars, folded double quotes),
+ * keys printed longer than 1024 characters (explicit `? ` keys), top-level scalars, anything that is not plain
+ * data (class instances, Map, Date, `toJSON`, functions, bigint, symbols) and nesting deeper than MAX_DEPTH.
+ * test/yaml-printer.test.ts holds it to `yaml` with generated values.
+ *
+ * The rules below restate yaml 2.x's documented behaviour for its core schema (YAML 1.2):
+ * https://eemeli.org/yaml/#tostring-options and https://yaml.org/spec/1.2.2/#chapter-7-flow-style-productions
+ */
+
+/** Deeper than this, `yaml` itself decides (a cycle ends in its stack overflow, as before). */
+const MAX_DEPTH = 1000;
+/** `yaml` writes a longer implicit key as an explicit `? ` key. */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** Thrown inside the printer when a value is outside what it covers; never escapes `printYaml`. */
+class NotCovered extends Error {}
+const NOT_COVERED = new NotCovered();
+
+/** The YAML of one document, as `yaml.stringify` prints it, or `undefined` when the value is not covered. */
+export function printYaml(value: unknown): string | undefined {
+  try {
+    if (Array.isArray(value)) return `${isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, '', 0)}\n`;
+    if (isPlainObject(value)) return `${hasEntries(value) ? mapping(value, '', 0) : '{}'}\n`;
+    return undefined;
+  } catch (e) {
+    if (e === NOT_COVERED) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A block mapping whose first line starts where the caller is; later lines start with `indent`. Entries whose
+ * value is `undefined` are left out, as in JSON.
+ */
+function mapping(object: Record<string, unknown>, indent: string, depth: number): string {
+  if (depth > MAX_DEPTH) throw NOT_COVERED;
+  const inner = `${indent}  `;
+  let out = '';
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (value === undefined) continue;
+    const printedKey = string(key, indent === '');
+    if (printedKey.length > MAX_IMPLICIT_KEY) throw NOT_COVERED;
+    const entry = `${printedKey}:${entryValue(value, inner, depth)}`;
+    out += out === '' ? entry : `\n${indent}${entry}`;
+  }
+  return out;
+}
+
+/** What follows `key:`: a scalar or empty collection on the same line, a collection on the next lines. */
+function entryValue(value: unknown, inner: string, depth: number): string {
+  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? ' []' : `\n${inner}${sequence(value, inner, depth + 1)}`;
+  if (isPlainObject(value)) return hasEntries(value) ? `\n${inner}${mapping(value, inner, depth + 1)}` : ' {}';
+  return ` ${scalar(value)}`;
+}
+
+/** A block sequence: `- ` items; an item that is a collection continues on the item's own line. */
+function sequence(items: unknown[], indent: string, depth: number): string {
+  if (depth > MAX_DEPTH || !isPlainArray(items)) throw NOT_COVERED;
+  const inner = `${indent}  `;
+  let out = '';
+  // Indexed, not `for…of`, only for speed; a hole reads as `undefined`, which `yaml` prints as null too.
+  for (let i = 0; i < items.length; i++) {
+    const item = `- ${sequenceItem(items[i], inner, depth)}`;
+    out += i === 0 ? item : `\n${indent}${item}`;
+  }
+  return out;
+}
+
+function sequenceItem(value: unknown, inner: string, depth: number): string {
+  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, inner, depth + 1);
+  if (isPlainObject(value)) return hasEntries(value) ? mapping(value, inner, depth + 1) : '{}';
+  return value === undefined ? 'null' : scalar(value);
+}
+
+function scalar(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return string(value, false);
+    case 'number':
+      return number(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      if (value === null) return 'null';
+      throw NOT_COVERED;
+  }
+}
+
+/** Numbers as JSON writes them, except the ones JSON has no word for. */
+function number(value: number): string {
+  if (Number.isNaN(value)) return '.nan';
+  if (value === Infinity) return '.inf';
+  if (value === -Infinity) return '-.inf';
+  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+}
+
+/** Letters first, then letters, digits and `_./-`: plain, unless it is one of the words for null or a boolean. */
+const SIMPLE_WORD = /^[A-Za-z][\w./-]*$/;
+const NULL_OR_BOOLEAN_WORD = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+/** Characters only a double-quoted scalar can hold: C0 and C1 controls except tab and line feed, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/**
+ * A plain scalar cannot start with an indicator or whitespace, be a lone `-`/`?` or start with one before a
+ * blank, hold `: ` or ` #`, or end with a blank or `:`.
+ */
+const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][\t ]|:[\t ]|[\t ]#|[\t :]$/;
+/** Plain text the core schema would read back as null, a boolean, an integer or a float. */
+const READS_AS_NON_STRING =
+  /^(?:~|[Nn]ull|NULL)?$|^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$|^0o[0-7]+$|^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$|^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$|^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$|^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** A document marker; `yaml` quotes a key that starts with one only at the top level of a document. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)/;
+
+/**
+ * A string scalar: plain when that reads back as the same string, else quoted: single quotes when the text
+ * has double quotes but no single ones, double quotes (with escapes) otherwise.
+ */
+function string(value: string, topLevelKey: boolean): string {
+  if (SIMPLE_WORD.test(value) && !NULL_OR_BOOLEAN_WORD.test(value)) return value;
+  if (value.includes('\n')) throw NOT_COVERED;
+  if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value);
+  const plain = !NOT_PLAIN.test(value) && !READS_AS_NON_STRING.test(value) && !(topLevelKey && DOCUMENT_MARKER.test(value));
+  if (plain) return value;
+  return value.includes('"') && !value.includes("'") ? `'${value}'` : doubleQuoted(value);
+}
+
+/** The named YAML escapes that replace JSON's `\u00XX`; other `\u00XX` become `\xXX` (YAML 1.2 §5.7). */
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '0000': '\\0', '0007': '\\a', '000b': '\\v', '001b': '\\e' };
+const JSON_ESCAPE = /\\u([0-9a-f]{4})|\\./g;
+
+/** JSON's string, with YAML's shorter escapes where YAML has one. Only for text without line breaks. */
+function doubleQuoted(value: string): string {
+  const json = JSON.stringify(value);
+  if (!json.includes('\\u')) return json;
+  return json.replace(JSON_ESCAPE, (escape: string, code: string | undefined) => {
+    if (code === undefined) return escape;
+    return NAMED_ESCAPES[code] ?? (code.startsWith('00') ? `\\x${code.slice(2)}` : escape);
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  // `yaml` calls a `toJSON` it finds, so such objects are its to print.
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function isPlainArray(value: unknown[]): boolean {
+  return Object.getPrototypeOf(value) === Array.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function hasEntries(object: Record<string, unknown>): boolean {
+  for (const key in object) if (Object.hasOwn(object, key) && object[key] !== undefined) return true;
+  return false;
+}
