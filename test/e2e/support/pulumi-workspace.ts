@@ -72,7 +72,7 @@ export interface StackSettings {
 /**
  * The repository's Pulumi project (Pulumi.yaml, program stacks/), with its stack config files in a
  * directory of the workspace, so the passphrase salt and the e2e's config never touch the checkout.
- * `stackConfigDir` and `main` are the only changes to Pulumi.yaml.
+ * `stackConfigDir`, `main` and the tsconfig path are the only changes to Pulumi.yaml.
  */
 export class StacksProject {
   readonly dir: string;
@@ -85,6 +85,9 @@ export class StacksProject {
     const project = parse(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8')) as Record<string, unknown>;
     project.main = relative(this.dir, join(ROOT, project.main as string));
     project.stackConfigDir = 'config';
+    // The repository's tsconfig.json, which a run from the repository root would find on its own.
+    const runtime = project.runtime as { name: string; options?: Record<string, unknown> };
+    runtime.options = { ...runtime.options, tsconfig: join(ROOT, 'tsconfig.json') };
     writeFileSync(join(this.dir, 'Pulumi.yaml'), stringify(project));
   }
 
