@@ -6,7 +6,7 @@
  * step model of test/support/pulumi-step-model.ts plans the same operations and allows the engine's order.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
@@ -44,6 +44,7 @@ describe('spec transitions under the real Pulumi engine', () => {
     writeFileSync(specFile, stringify(spec));
     project.setConfig(STACK, { 'graylane:spec': specFile, 'graylane:namespace': NAMESPACE, 'graylane:step': String(step) });
     const run = project.up(STACK, ['--event-log', eventLog]);
+    if (!existsSync(eventLog)) throw new Error(`pulumi up wrote no event log:\n${run.stdout}\n${run.stderr}`);
     return {
       status: run.status,
       output: `${run.stdout}\n${run.stderr}`,

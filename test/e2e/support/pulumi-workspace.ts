@@ -39,6 +39,8 @@ export class PulumiWorkspace {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       PULUMI_SKIP_CHECKPOINTS: 'false',
       NO_COLOR: '1',
+      // `pulumi up --event-log` exists only with the debug commands on (pkg/cmd/pulumi/operations/up.go).
+      PULUMI_DEBUG_COMMANDS: 'true',
     };
   }
 
