@@ -71,7 +71,11 @@ function go(args: readonly string[], cwd: string): string {
 
 /** The provider's main embeds its schema; the module zip carries schema.json, not the generated schema-embed.json. */
 function copyKubernetesSchema(moduleDir: string): void {
-  const providerDir = go(['list', '-m', '-f', '{{.Dir}}', 'github.com/pulumi/pulumi-kubernetes/provider/v4'], moduleDir).trim();
+  // `go mod download -json` fetches the module into a fresh cache and says where it is (`go list -m` would
+  // print an empty Dir before the first download).
+  const download = JSON.parse(go(['mod', 'download', '-json', 'github.com/pulumi/pulumi-kubernetes/provider/v4'], moduleDir)) as { Dir?: string; Error?: string };
+  if (!download.Dir) fail(`could not download the Kubernetes provider module: ${download.Error ?? 'no directory'}`);
+  const providerDir = download.Dir;
   for (const file of ['schema.json', 'terraform-mapping.json']) {
     const target = join(moduleDir, file);
     rmSync(target, { force: true });
