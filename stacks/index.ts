@@ -10,9 +10,11 @@ import type { Target } from '../compiler';
 
 const config = new pulumi.Config('graylane');
 const root = join(__dirname, '..');
-const context = config.get('kubeContext');
+// Pulumi requires every project config key without a default, so Pulumi.yaml declares these two with the
+// default "", which means unset.
+const context = config.get('kubeContext') || undefined;
 const provider = context !== undefined ? new k8s.Provider('kube', { context }) : undefined;
-const namespace = config.get('namespace');
+const namespace = config.get('namespace') || undefined;
 const targets = config.getObject<Target[]>('targets');
 const step = config.getNumber('step');
 
