@@ -8,7 +8,7 @@ import type { Manifest } from './emit/manifest';
 import { normalize } from './normalize';
 import { noLocator, parseSpecText, type SourceLocator } from './parse';
 import type { Plan } from './plan';
-import { manifestsToYaml } from './serialize';
+import { withLazyYaml } from './serialize';
 import { TARGETS, type ReleaseSpec, type Target } from './spec/schema';
 import { emitterFor, implementedTargets } from './targets';
 import { runRules } from './rules/run';
@@ -48,7 +48,8 @@ export interface CompileResult {
 /** Compiles a release spec given as YAML text or as an object (a parsed spec, e.g. from TypeScript). */
 export function compile(source: string | unknown, options: CompileOptions = {}): CompileResult {
   const result = compileManifests(source, options);
-  return { ...result, outputs: result.outputs.map((o) => ({ ...o, yaml: manifestsToYaml(o.manifests) })) };
+  // Printed on first read: check, explain, diff, graph and the component never need the text.
+  return { ...result, outputs: result.outputs.map(withLazyYaml) };
 }
 
 /**
