@@ -34,6 +34,7 @@ import {
 import { selfTest, type Judged } from './judges-self-test';
 import { backendShares, circuitBreakerExpressions, routersOf } from './judges-traefik';
 import { clusterWorld } from './judges-world';
+import { clusterShares, explainedRootShares, istioRoutingCase, type IstioRoutingVerdict } from './judges-istio-routing';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'judges');
 const IST_CODES = ['IST0101', 'IST0109'];
@@ -46,6 +47,7 @@ interface TraefikVerdicts {
 
 interface Verdicts {
   istio: SetVerdict[];
+  istioRouting: IstioRoutingVerdict[];
   traefik: TraefikVerdicts;
 }
 
@@ -114,12 +116,16 @@ async function main(): Promise<number> {
     const expressions = [...new Set([...sets.flatMap((s) => circuitBreakerExpressions(s.objects)), ...corpus.flatMap((c) => circuitBreakerExpressions(c.objects)), ...json<string[]>('circuit-breaker-expressions.json')])];
     const rules = [...new Map(traefikSets.flatMap((s) => routersOf(s.objects)).map((r) => [`${r.syntax} ${r.rule}`, { rule: r.rule, syntax: r.syntax }])).values()];
 
+    // Istio's own routing, for the examples' Istio output (EXPECTED.md's mesh tables): bookinfo-lanes and flip-flop.
+    const istioRoutedSets = sets.filter((s) => /^example (bookinfo-lanes|flip-flop)\.release\.yaml istio/.test(s.name));
+    const istioRouted = istioRoutedSets.map((s) => istioRoutingCase(s, s.objects.filter(judgeable)));
     const cases = {
       istio: [
         ...sets.map((s) => ({ name: s.name, objects: s.objects.filter(judgeable), analyze: false })),
         ...corpus.map((c) => ({ name: c.file, objects: c.objects, analyze: false })),
         ...analyzed.map((s) => ({ name: s.name, objects: [...s.objects.filter(judgeable), ...clusterWorld(s.objects)], analyze: true })),
       ],
+      istioRouting: istioRouted.map((r) => r.routing),
       traefik: {
         // The last rule is planted for the self-test: Header() needs a value.
         rules: [...rules, { rule: 'Host(`pro.coding`) && Header(`location`)', syntax: 'v3' }],
@@ -169,6 +175,21 @@ async function main(): Promise<number> {
       }
     }
 
+    for (const [i, s] of istioRoutedSets.entries()) {
+      const objectsFile = join(work, `istio-routing-${i}.yaml`);
+      writeFileSync(objectsFile, manifestsToYaml(s.objects as unknown as Manifest[]));
+      const v = verdicts.istioRouting[i]!;
+      const { routing: c, labels } = istioRouted[i]!;
+      for (const [j, req] of c.requests.entries()) {
+        const name = `${s.name}: sidecar in ${c.namespace} calling ${labels[j]}`;
+        const choice = v.choices[j];
+        const upstream: Share[] | string = v.error ? `istiod's config generator failed: ${v.error}` : !choice ? 'no upstream answer' : choice.problem ? choice.problem : clusterShares(choice.clusters);
+        const args = ['explain', objectsFile, '--mesh', '--host', req.authority, '-n', c.namespace, ...Object.entries(req.headers).flatMap(([k, val]) => ['--header', `${k}=${val}`]), '--format', 'json'];
+        const run = await runCli(args, ROOT);
+        routing.push({ name, upstream, graylane: run.status === 0 ? explainedRootShares(JSON.parse(run.stdout)) : [] });
+      }
+    }
+
     const judged: Judged = {
       validation: { sets: sets.map((s) => ({ ...s, objects: s.objects.filter(judgeable) })), verdicts: emittedVerdicts },
       defects: { corpus, verdicts: corpusVerdicts },
@@ -192,7 +213,7 @@ async function main(): Promise<number> {
       { name: "graylane check's IST0101/IST0109 vs istioctl analyze", count: judged.istCodes.length, disagreements: judged.istCodes.flatMap((c) => istCodeDisagreements(c.name, c.graylane, c.analysis, IST_CODES)) },
       { name: "Traefik's rule parser on every emitted match rule", count: judged.rules.length, disagreements: parseDisagreements('rule', judged.rules) },
       { name: "Traefik's circuit-breaker parser vs graylane's", count: judged.expressions.length, disagreements: parseDisagreements('circuit-breaker expression', judged.expressions) },
-      { name: "Traefik's muxer vs graylane explain --entry-point", count: routing.length, disagreements: routingDisagreements(routing) },
+      { name: "Traefik's muxer and istiod's sidecar routes vs graylane explain", count: routing.length, disagreements: routingDisagreements(routing) },
       { name: 'self-test: planted wrong answers are caught', count: 1, disagreements: selfTest(judged, { allowed, asserted, graylaneVerdict }) },
     ];
     const asmOnly = sets.reduce((n, s) => n + s.objects.filter(usesAsmExtensions).length, 0);

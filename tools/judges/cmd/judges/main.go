@@ -13,13 +13,15 @@ import (
 )
 
 type cases struct {
-	Istio   []istio.ObjectSet `json:"istio"`
-	Traefik traefik.Cases     `json:"traefik"`
+	Istio        []istio.ObjectSet   `json:"istio"`
+	IstioRouting []istio.RoutingCase `json:"istioRouting"`
+	Traefik      traefik.Cases       `json:"traefik"`
 }
 
 type verdicts struct {
-	Istio   []istio.SetVerdict `json:"istio"`
-	Traefik traefik.Verdicts   `json:"traefik"`
+	Istio        []istio.SetVerdict     `json:"istio"`
+	IstioRouting []istio.RoutingVerdict `json:"istioRouting"`
+	Traefik      traefik.Verdicts       `json:"traefik"`
 }
 
 func main() {
@@ -37,7 +39,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "judges: %s is not a cases file: %v\n", os.Args[1], err)
 		os.Exit(2)
 	}
-	out := verdicts{Traefik: traefik.Judge(in.Traefik)}
+	out := verdicts{Traefik: traefik.Judge(in.Traefik), IstioRouting: []istio.RoutingVerdict{}}
+	for _, c := range in.IstioRouting {
+		out.IstioRouting = append(out.IstioRouting, istio.JudgeRouting(c))
+	}
 	for _, set := range in.Istio {
 		v, err := istio.Judge(set)
 		if err != nil {
