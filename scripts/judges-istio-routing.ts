@@ -19,6 +19,8 @@ export interface IstioRoutingCase {
   name: string;
   config: string;
   namespace: string;
+  /** The ingress gateway's routes rather than a sidecar's. */
+  gateway: boolean;
   requests: RouteRequest[];
 }
 
@@ -53,25 +55,55 @@ function portOf(host: string, entries: readonly K8sObject[]): number {
   return ((se?.spec?.ports as { number: number }[] | undefined) ?? [])[0]?.number ?? 80;
 }
 
-export function istioRoutingCase(set: ObjectSet, istioObjects: readonly K8sObject[]): { routing: IstioRoutingCase; labels: string[] } {
+function headerVariants(spec: VirtualService): Record<string, string>[] {
+  const variants: Record<string, string>[] = [{}];
+  for (const r of spec.http ?? []) for (const m of r.match ?? []) for (const [name, sm] of Object.entries(m.headers ?? {})) if (sm.exact !== undefined && !variants.some((v) => v[name] === sm.exact)) variants.push({ [name]: sm.exact });
+  return variants;
+}
+
+function describe(host: string, headers: Record<string, string>): string {
+  return `${host}${Object.keys(headers).length ? ` with ${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join(', ')}` : ' without headers'}`;
+}
+
+/**
+ * One case for the sidecar (the mesh VirtualServices, called from the release's namespace) and, when a
+ * VirtualService binds `gateway` ("namespace/name"), one for that ingress gateway.
+ */
+export function istioRoutingCases(set: ObjectSet, istioObjects: readonly K8sObject[]): { routing: IstioRoutingCase; labels: string[]; gateway?: string }[] {
   const entries = serviceEntries(set.objects);
-  const meshServices = istioObjects.filter((o) => o.kind === 'VirtualService' && (!(o.spec as VirtualService).gateways?.length || (o.spec as VirtualService).gateways!.includes('mesh')));
-  const namespace = meshServices[0]?.metadata.namespace ?? 'default';
-  const requests: RouteRequest[] = [];
-  const labels: string[] = [];
-  for (const vs of meshServices) {
-    const spec = vs.spec as VirtualService;
-    const variants: Record<string, string>[] = [{}];
-    for (const r of spec.http ?? []) for (const m of r.match ?? []) for (const [name, sm] of Object.entries(m.headers ?? {})) if (sm.exact !== undefined && !variants.some((v) => v[name] === sm.exact)) variants.push({ [name]: sm.exact });
-    for (const host of spec.hosts ?? []) {
-      for (const headers of variants) {
-        requests.push({ port: portOf(host, entries), authority: host, path: '/', headers });
-        labels.push(`${host}${Object.keys(headers).length ? ` with ${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join(', ')}` : ' without headers'}`);
+  const gateways = clusterWorld(set.objects).filter((o) => o.kind === 'Gateway');
+  const config = manifestsToYaml([...istioObjects, ...entries, ...gateways] as unknown as Manifest[]);
+  const services = istioObjects.filter((o) => o.kind === 'VirtualService');
+  const bound = (vs: K8sObject) => (vs.spec as VirtualService).gateways ?? [];
+  const out: { routing: IstioRoutingCase; labels: string[]; gateway?: string }[] = [];
+  const mesh = services.filter((vs) => bound(vs).length === 0 || bound(vs).includes('mesh'));
+  const namespace = mesh[0]?.metadata.namespace ?? services[0]?.metadata.namespace ?? 'default';
+  const sidecar: IstioRoutingCase = { name: set.name, config, namespace, gateway: false, requests: [] };
+  const sidecarLabels: string[] = [];
+  for (const vs of mesh) {
+    for (const host of (vs.spec as VirtualService).hosts ?? []) {
+      for (const headers of headerVariants(vs.spec as VirtualService)) {
+        sidecar.requests.push({ port: portOf(host, entries), authority: host, path: '/', headers });
+        sidecarLabels.push(`sidecar in ${namespace} calling ${describe(host, headers)}`);
       }
     }
   }
-  const config = manifestsToYaml([...istioObjects, ...entries] as unknown as Manifest[]);
-  return { routing: { name: set.name, config, namespace, requests }, labels };
+  if (sidecar.requests.length > 0) out.push({ routing: sidecar, labels: sidecarLabels });
+  const gatewayRefs = [...new Set(services.flatMap((vs) => bound(vs).filter((g) => g !== 'mesh').map((g) => (g.includes('/') ? g : `${vs.metadata.namespace}/${g}`))))].sort();
+  for (const ref of gatewayRefs) {
+    const routing: IstioRoutingCase = { name: `${set.name} gateway ${ref}`, config, namespace: 'istio-system', gateway: true, requests: [] };
+    const labels: string[] = [];
+    for (const vs of services.filter((v) => bound(v).some((g) => (g.includes('/') ? g : `${v.metadata.namespace}/${g}`) === ref))) {
+      for (const host of (vs.spec as VirtualService).hosts ?? []) {
+        for (const headers of headerVariants(vs.spec as VirtualService)) {
+          routing.requests.push({ port: 80, authority: host, path: '/', headers });
+          labels.push(`gateway ${ref} for ${describe(host, headers)}`);
+        }
+      }
+    }
+    if (routing.requests.length > 0) out.push({ routing, labels, gateway: ref });
+  }
+  return out;
 }
 
 /** "host|subset" shares of the weighted clusters Envoy would use (cluster names are outbound|port|subset|host). */

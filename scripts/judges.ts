@@ -34,7 +34,7 @@ import {
 import { selfTest, type Judged } from './judges-self-test';
 import { backendShares, circuitBreakerExpressions, routersOf } from './judges-traefik';
 import { clusterWorld } from './judges-world';
-import { clusterShares, explainedRootShares, istioRoutingCase, type IstioRoutingVerdict } from './judges-istio-routing';
+import { clusterShares, explainedRootShares, istioRoutingCases, type IstioRoutingVerdict } from './judges-istio-routing';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'judges');
 const IST_CODES = ['IST0101', 'IST0109'];
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
 
     // Istio's own routing, for the examples' Istio output (EXPECTED.md's mesh tables): bookinfo-lanes and flip-flop.
     const istioRoutedSets = sets.filter((s) => /^example (bookinfo-lanes|flip-flop)\.release\.yaml istio/.test(s.name));
-    const istioRouted = istioRoutedSets.map((s) => istioRoutingCase(s, s.objects.filter(judgeable)));
+    const istioRouted = istioRoutedSets.flatMap((s) => istioRoutingCases(s, s.objects.filter(judgeable)).map((c) => ({ ...c, set: s })));
     const cases = {
       istio: [
         ...sets.map((s) => ({ name: s.name, objects: s.objects.filter(judgeable), analyze: false })),
@@ -175,16 +175,16 @@ async function main(): Promise<number> {
       }
     }
 
-    for (const [i, s] of istioRoutedSets.entries()) {
+    for (const [i, { set: s, routing: c, labels, gateway }] of istioRouted.entries()) {
       const objectsFile = join(work, `istio-routing-${i}.yaml`);
       writeFileSync(objectsFile, manifestsToYaml(s.objects as unknown as Manifest[]));
       const v = verdicts.istioRouting[i]!;
-      const { routing: c, labels } = istioRouted[i]!;
       for (const [j, req] of c.requests.entries()) {
-        const name = `${s.name}: sidecar in ${c.namespace} calling ${labels[j]}`;
+        const name = `${s.name}: ${labels[j]}`;
         const choice = v.choices[j];
         const upstream: Share[] | string = v.error ? `istiod's config generator failed: ${v.error}` : !choice ? 'no upstream answer' : choice.problem ? choice.problem : clusterShares(choice.clusters);
-        const args = ['explain', objectsFile, '--mesh', '--host', req.authority, '-n', c.namespace, ...Object.entries(req.headers).flatMap(([k, val]) => ['--header', `${k}=${val}`]), '--format', 'json'];
+        const from = gateway ? ['--gateway', gateway] : ['--mesh', '-n', c.namespace];
+        const args = ['explain', objectsFile, ...from, '--host', req.authority, ...Object.entries(req.headers).flatMap(([k, val]) => ['--header', `${k}=${val}`]), '--format', 'json'];
         const run = await runCli(args, ROOT);
         routing.push({ name, upstream, graylane: run.status === 0 ? explainedRootShares(JSON.parse(run.stdout)) : [] });
       }

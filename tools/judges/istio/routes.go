@@ -19,9 +19,12 @@ import (
 type RoutingCase struct {
 	Name string `json:"name"`
 	// Config is the Istio objects (and ServiceEntries standing for the Kubernetes Services) as YAML.
-	Config    string         `json:"config"`
-	Namespace string         `json:"namespace"`
-	Requests  []RouteRequest `json:"requests"`
+	Config    string `json:"config"`
+	Namespace string `json:"namespace"`
+	// Gateway asks for the ingress gateway's routes (a router proxy labelled istio=ingressgateway in Namespace)
+	// instead of a sidecar's.
+	Gateway  bool           `json:"gateway"`
+	Requests []RouteRequest `json:"requests"`
 }
 
 type RouteRequest struct {
@@ -57,7 +60,12 @@ func JudgeRouting(c RoutingCase) RoutingVerdict {
 	var configs []*route.RouteConfiguration
 	err := test.Wrap(func(t test.Failer) {
 		cg := pilotcore.NewConfigGenTest(t, pilotcore.TestOptions{ConfigString: c.Config})
-		proxy := cg.SetupProxy(&model.Proxy{ConfigNamespace: c.Namespace, Metadata: &model.NodeMetadata{Namespace: c.Namespace}})
+		p := &model.Proxy{ConfigNamespace: c.Namespace, Metadata: &model.NodeMetadata{Namespace: c.Namespace}}
+		if c.Gateway {
+			labels := map[string]string{"istio": "ingressgateway"}
+			p.Type, p.Labels, p.Metadata.Labels = model.Router, labels, labels
+		}
+		proxy := cg.SetupProxy(p)
 		configs = cg.Routes(proxy)
 	})
 	if err != nil {
@@ -69,7 +77,11 @@ func JudgeRouting(c RoutingCase) RoutingVerdict {
 		byName[rc.GetName()] = rc
 	}
 	for _, req := range c.Requests {
-		out.Choices = append(out.Choices, choose(byName[strconv.Itoa(req.Port)], req))
+		name := strconv.Itoa(req.Port)
+		if c.Gateway {
+			name = "http." + name // the gateway's route configuration for a plain-HTTP server port
+		}
+		out.Choices = append(out.Choices, choose(byName[name], req))
 	}
 	return out
 }
