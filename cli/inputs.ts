@@ -4,11 +4,12 @@
  * object: the spec line that produces it, or its YAML document.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { compile, formatDiagnostic, TARGETS, type CompileOptions, type Diagnostic, type Manifest, type Plan } from '../compiler';
-import { parseSpecText } from '../compiler/parse';
+import { documentDiagnostics, parseSpecText } from '../compiler/parse';
+import { getMaxInputBytes, osReason, readInputFile } from './input-file';
 import { UsageError } from './io';
 import { specPathOf, type Located } from './object-locations';
 
@@ -45,14 +46,17 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
   const where = new Map<Manifest, Located>();
   for (const f of files) {
     const lineCounter = new LineCounter();
-    for (const doc of parseAllDocuments(f.text, { lineCounter })) {
+    // uniqueKeys: false — duplicate keys are found in linear time by documentDiagnostics, not quadratically.
+    for (const doc of parseAllDocuments(f.text, { lineCounter, uniqueKeys: false })) {
       if (doc.errors.length > 0) {
         const { line, col } = lineCounter.linePos(doc.errors[0]!.pos[0]);
         throw new InputDiagnostics([`${f.name}:${line}:${col}: error GL100: The file is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`]);
       }
-      const o = doc.toJS() as Manifest | null;
+      const problems = documentDiagnostics(doc, lineCounter, f.name);
+      if (problems.length > 0) throw new InputDiagnostics(problems.map(formatDiagnostic));
+      const o = doc.toJS({ maxAliasCount: -1 }) as Manifest | null;
       if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') continue;
-      const metadata: Partial<Manifest['metadata']> = o.metadata ?? {};
+      const metadata: Partial<Manifest['metadata']> = typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {};
       const object = { ...o, metadata: { ...metadata, labels: metadata.labels ?? {}, namespace: metadata.namespace ?? 'default' } } as Manifest;
       groups.set(f.group, [...(groups.get(f.group) ?? []), object]);
       const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
@@ -88,8 +92,23 @@ interface InputFile {
   group: string;
 }
 
-function isSpec(text: string): boolean {
-  return /^kind:\s*Release\s*$/m.test(text) && /^apiVersion:\s*graylane\.dev\//m.test(text);
+/**
+ * A file is a release spec when a parsed document of it says so — `apiVersion: graylane.dev/…` and
+ * `kind: Release` at its top level, however they are spelled (quoted, commented, flow style) — never by a
+ * text pattern. Read from the syntax tree, so no alias is expanded to decide.
+ */
+export function isSpec(text: string): boolean {
+  for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
+    const top = doc.contents;
+    if (!isMap(top)) continue;
+    const scalar = (key: string): unknown => {
+      const value = top.get(key, true);
+      return isScalar(value) ? value.value : undefined;
+    };
+    const apiVersion = scalar('apiVersion');
+    if (scalar('kind') === 'Release' && typeof apiVersion === 'string' && apiVersion.startsWith('graylane.dev/')) return true;
+  }
+  return false;
 }
 
 function groupOf(relativePath: string): string {
@@ -99,20 +118,48 @@ function groupOf(relativePath: string): string {
 
 function diskFiles(ref: string, cwd: string): InputFile[] {
   const path = resolve(cwd, ref);
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(path);
-  } catch {
-    throw new UsageError(`cannot read "${ref}": no such file or directory`);
+  } catch (e) {
+    throw new UsageError(`cannot read "${ref}": ${osReason(e)}`);
   }
-  if (!stat.isDirectory()) return [{ name: relative(cwd, path) || ref, text: readFileSync(path, 'utf8'), group: '' }];
+  if (!stat.isDirectory()) return [{ name: relative(cwd, path) || ref, text: readInputFile(path, ref), group: '' }];
   const out: InputFile[] = [];
+  let budget = getMaxInputBytes();
+  // Directories are followed through symbolic links, each real directory once: a link back up is a loop.
+  const visited = new Set<string>();
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(entry.name)) out.push({ name: relative(cwd, p), text: readFileSync(p, 'utf8'), group: groupOf(relative(path, p)) });
+    const real = realpathSync(dir);
+    if (visited.has(real)) throw new UsageError(`cannot read "${relative(cwd, dir) || ref}": a symbolic link loops back to "${relative(cwd, real) || real}"`);
+    visited.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch (e) {
+      throw new UsageError(`cannot read "${relative(cwd, dir)}": ${osReason(e)}`);
     }
+    for (const entry of entries) {
+      const p = join(dir, entry.name);
+      const shown = relative(cwd, p);
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = statSync(p).isDirectory();
+        } catch (e) {
+          // A dangling or looping link is only the user's business when it claims to be YAML.
+          if (/\.ya?ml$/.test(entry.name)) throw new UsageError(`cannot read "${shown}": ${osReason(e)}`);
+          continue;
+        }
+      }
+      if (isDirectory) walk(p);
+      else if (/\.ya?ml$/.test(entry.name)) {
+        const text = readInputFile(p, shown, budget);
+        budget -= Buffer.byteLength(text, 'utf8');
+        out.push({ name: shown, text, group: groupOf(relative(path, p)) });
+      }
+    }
+    visited.delete(real);
   };
   walk(path);
   return out;
@@ -123,14 +170,26 @@ function gitFiles(ref: string, cwd: string): InputFile[] {
   const m = /^git:([^:]+):(.+)$/.exec(ref);
   if (!m) throw new UsageError(`"${ref}" is not git:REV:path`);
   const [, rev, path] = m;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  let names: string[];
-  try {
-    names = git('ls-tree', '-r', '--name-only', rev!, '--', path!).split('\n').filter((n) => /\.ya?ml$/.test(n));
-  } catch (e) {
-    throw new UsageError(`git cannot read ${rev}:${path}: ${((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`);
-  }
+  // A revision is never an option: "git:--output=x:path" must not reach git as --output.
+  if (rev!.startsWith('-')) throw new UsageError(`"${rev}" in "${ref}" is not a git revision (it starts with "-")`);
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: getMaxInputBytes() + 1 });
+    } catch (e) {
+      const error = e as { code?: string; stderr?: string; message: string };
+      if (error.code === 'ENOBUFS') throw new UsageError(`git output for ${rev}:${path} is over the input limit of ${getMaxInputBytes()} bytes; raise it with --max-input-size`);
+      throw new UsageError(`git cannot read ${rev}:${path}: ${(error.stderr || error.message).trim()}`);
+    }
+  };
+  // -z: names verbatim, NUL-separated (without it git quotes non-ASCII names and the look-up fails).
+  const names = git('ls-tree', '-r', '-z', '--name-only', '--end-of-options', rev!, '--', path!).split('\0').filter((n) => /\.ya?ml$/.test(n));
   if (names.length === 0) throw new UsageError(`git has no YAML at ${rev}:${path}`);
   const base = path!.replace(/\/+$/, '');
-  return names.map((name) => ({ name: `${rev}:${name}`, text: git('show', `${rev}:./${name}`), group: groupOf(name === base ? '' : relative(base, name)) }));
+  let budget = getMaxInputBytes();
+  return names.map((name) => {
+    const text = git('show', '--end-of-options', `${rev}:./${name}`);
+    budget -= Buffer.byteLength(text, 'utf8');
+    if (budget < 0) throw new UsageError(`git:${rev}:${path} is over the input limit of ${getMaxInputBytes()} bytes; raise it with --max-input-size`);
+    return { name: `${rev}:${name}`, text, group: groupOf(name === base ? '' : relative(base, name)) };
+  });
 }

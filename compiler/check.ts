@@ -2,6 +2,7 @@
  * Phase 4, check: cross-field semantics the schema cannot state — references, baselines, sums, strictness,
  * label syntax, Istio's own semantic rules. Every problem is collected; nothing stops at the first.
  */
+import { checkNames } from './check-names';
 import type { Diagnostic, Severity, SpecPath } from './diagnostics';
 import {
   durationMillis,
@@ -29,11 +30,11 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   const serviceNames = Object.keys(s.services);
 
   const laneRef = (path: SpecPath, name: string) => {
-    if (!(name in s.lanes))
+    if (!Object.hasOwn(s.lanes, name))
       report('GL201', 'error', path, `Lane "${name}" is not defined in spec.lanes.`, suggestion(name, laneNames));
   };
   const serviceRef = (path: SpecPath, name: string) => {
-    if (!(name in s.services))
+    if (!Object.hasOwn(s.services, name))
       report('GL202', 'error', path, `Service "${name}" is not defined in spec.services.`, suggestion(name, serviceNames));
   };
   const weightsCheck = (path: SpecPath, weights: Weights) => {
@@ -190,8 +191,8 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
     serviceRef(at, svc);
     weightsCheck(at, weights);
     for (const lane of Object.keys(weights)) {
-      const l = s.lanes[lane];
-      if (l && svc in s.services && !l.baseline && l.services && !l.services.includes(svc))
+      const l = Object.hasOwn(s.lanes, lane) ? s.lanes[lane] : undefined;
+      if (l && Object.hasOwn(s.services, svc) && !l.baseline && l.services && !l.services.includes(svc))
         report('GL213', 'error', [...at, lane], `The canary of "${svc}" sends requests to lane "${lane}", which does not run "${svc}".`, `add "${svc}" to the services of lane "${lane}", or remove it from this split`);
     }
   }
@@ -202,7 +203,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
     laneRef([...at, 'from'], c.from);
     (c.services ?? []).forEach((svc, j) => serviceRef([...at, 'services', j], svc));
     weightsCheck([...at, 'weights'], c.weights);
-    const from = s.lanes[c.from];
+    const from = Object.hasOwn(s.lanes, c.from) ? s.lanes[c.from] : undefined;
     if (from && !from.selector && !from.namespace && plan.targets.includes('istio'))
       report('GL231', 'error', [...at, 'from'], `Caller lane "${c.from}" has neither a selector nor a namespace, so Istio cannot tell its workloads apart (sourceLabels or sourceNamespace).`, `give lane "${c.from}" a selector, or use target asm, which matches the caller's own traffic label`);
   });
@@ -224,7 +225,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
       report('GL218', 'error', ['spec', 'services', name], `Service "${name}" sets both port and ports.`, 'keep one of them');
     duplicates(report, ['spec', 'services', name, 'ports'], (svc.ports ?? []).map((p) => String(p.number)), 'port');
   }
-  return out;
+  return [...out, ...checkNames(spec, plan)];
 }
 
 type Report = (code: string, severity: Severity, path: SpecPath, message: string, hint?: string) => void;

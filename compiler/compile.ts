@@ -13,6 +13,10 @@ import { TARGETS, type ReleaseSpec, type Target } from './spec/schema';
 import { emitterFor, implementedTargets } from './targets';
 import { runRules } from './rules/run';
 import { validateSpec } from './validate';
+import { compileOptionsDiagnostics } from './compile-options';
+import { emittedIdentityDiagnostics, sourceOf } from './emitted-identities';
+import { plainDataDiagnostics } from './plain-data';
+import { kubernetesObjectSize } from './rules/checks/kubernetes-object-size';
 
 export interface CompileOptions {
   /** File name for diagnostics. */
@@ -47,11 +51,16 @@ export function compile(source: string | unknown, options: CompileOptions = {}):
   return { ...result, outputs: result.outputs.map((o) => ({ ...o, yaml: manifestsToYaml(o.manifests) })) };
 }
 
-/** Every phase but the last: manifests without their YAML text (what `npm run bench` times on its own). */
+/**
+ * Every phase but the last: manifests without their YAML text (what `npm run bench` times on its own).
+ * Any input gives diagnostics, never an exception: only the caller's own (a throwing getter) propagate.
+ */
 export function compileManifests(
   source: string | unknown,
   options: CompileOptions = {},
 ): Omit<CompileResult, 'outputs'> & { outputs: Omit<TargetOutput, 'yaml'>[] } {
+  const optionProblems = compileOptionsDiagnostics(options);
+  if (optionProblems.length > 0) return failed(optionProblems);
   const { file } = options;
   let data: unknown = source;
   let locator: SourceLocator = noLocator;
@@ -59,24 +68,42 @@ export function compileManifests(
     const parsed = parseSpecText(source, file);
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     ({ data, locator } = parsed);
+  } else {
+    const problems = plainDataDiagnostics(source);
+    if (problems.length > 0) return failed(problems.map((d) => ({ ...d, ...(file !== undefined ? { file } : {}) })));
   }
-  if (options.namespace !== undefined && typeof data === 'object' && data !== null) {
-    const d = data as { metadata?: Record<string, unknown> };
-    data = { ...d, metadata: { ...(d.metadata ?? {}), namespace: options.namespace } };
-  }
-  const validated = validateSpec(data, locator, file);
-  if (!validated.spec) return failed(validated.diagnostics);
-  const spec = validated.spec;
-
-  const plan = normalize(spec, options.step ?? 0);
-  const place = (d: Omit<Diagnostic, 'file' | 'position'>): Diagnostic => {
-    const position = locator.locate(d.path);
+  // A text spec is a file: every diagnostic gets a line and column, the document's start when nothing nearer.
+  const fallback = typeof source === 'string' ? { line: 1, column: 1 } : undefined;
+  const place = (d: Omit<Diagnostic, 'file' | 'position'> & { position?: Diagnostic['position'] }): Diagnostic => {
+    const position = d.position ?? locator.locate(d.path) ?? fallback;
     return { ...d, ...(file !== undefined ? { file } : {}), ...(position ? { position } : {}) };
   };
+  if (options.namespace !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const d = data as { metadata?: unknown };
+    const metadata = typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : {};
+    data = { ...d, metadata: { ...metadata, namespace: options.namespace } };
+  }
+  const validated = validateSpec(data, locator, file);
+  if (!validated.spec) return failed(validated.diagnostics.map(place));
+  const spec = validated.spec;
+  try {
+    return compileValid(spec, options, place);
+  } catch (e) {
+    // A valid spec that makes a phase throw is graylane's bug: reported as a diagnostic, never a stack trace.
+    return failed([place({ code: 'GL500', severity: 'error', path: [], message: `graylane failed on this spec: ${(e as Error)?.message ?? String(e)}`, hint: 'this is a bug in graylane: please report it with the spec' })], spec);
+  }
+}
+
+function compileValid(
+  spec: ReleaseSpec,
+  options: CompileOptions,
+  place: (d: Omit<Diagnostic, 'file' | 'position'>) => Diagnostic,
+): Omit<CompileResult, 'outputs'> & { outputs: Omit<TargetOutput, 'yaml'>[] } {
+  const plan = normalize(spec, options.step ?? 0);
   const diagnostics = [...check(spec, plan, options.step), ...stepWithoutSteps(spec, options.step)].map(place);
   for (const target of options.targets ?? []) {
     if (!TARGETS.includes(target))
-      diagnostics.push({ code: 'GL401', severity: 'error', path: [], message: `Unknown target "${target}".`, hint: `use one of ${TARGETS.join(', ')}` });
+      diagnostics.push(place({ code: 'GL401', severity: 'error', path: [], message: `Unknown target "${target}".`, hint: `use one of ${TARGETS.join(', ')}` }));
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
 
@@ -88,7 +115,10 @@ export function compileManifests(
       continue;
     }
     const emitted = emit(plan);
-    diagnostics.push(...emitted.diagnostics.map(place), ...selfCheck(target, emitted.manifests));
+    // Collisions come from the spec's names: reported with both sources, and the self-check (which would
+    // blame graylane for the same objects) is skipped for this target.
+    const collisions = emittedIdentityDiagnostics(target, emitted.manifests);
+    diagnostics.push(...emitted.diagnostics.map(place), ...collisions.map(place), ...(collisions.length > 0 ? [] : selfCheck(target, emitted.manifests).map(place)));
     outputs.push({ target, manifests: emitted.manifests });
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
@@ -102,13 +132,25 @@ export function compileManifests(
 export function selfCheck(target: Target, manifests: readonly Manifest[]): Diagnostic[] {
   return runRules(manifests, { environment: 'dev' })
     .filter((f) => f.level === 'mandatory')
-    .map((f) => ({
+    .map((f) => (f.rule === kubernetesObjectSize.name ? oversized(target, f.object as Manifest, f.message) : {
       code: 'GL500',
       severity: 'error' as const,
       path: [],
       message: `graylane emitted an object that breaks rule ${f.rule} for target ${target}: ${f.message}`,
       hint: 'this is a bug in graylane: please report it with the spec',
     }));
+}
+
+/** Size comes from the spec (its hosts, matches, lanes): the error points at the spec, not at graylane. */
+function oversized(target: Target, object: Manifest, message: string): Diagnostic {
+  const source = sourceOf(object);
+  return {
+    code: 'GL242',
+    severity: 'error',
+    path: source.path,
+    message: `The spec makes an object of ${source.text} too large for target ${target}: ${message}`,
+    hint: 'shorten the long values (match strings, hosts, labels) or split the release into several',
+  };
 }
 
 function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {

@@ -44,7 +44,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       name,
       host,
       ports,
-      workloadLabels: s.workloadLabels ?? { app: name },
+      workloadLabels: sortedRecord(s.workloadLabels ?? { app: name }),
       resolution,
       ...(resilience ? { resilience } : {}),
       ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
@@ -62,7 +62,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
   return {
     release: spec.metadata.name,
     namespace,
-    labels: spec.metadata.labels ?? {},
+    labels: sortedRecord(spec.metadata.labels ?? {}),
     targets: [...new Set(spec.spec.targets)],
     step,
     baseline,
@@ -81,7 +81,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
           trafficLabel: {
             labelName: spec.spec.trafficLabel.labelName ?? 'trafficLabel',
             scope: spec.spec.trafficLabel.scope ?? 'namespace',
-            ...(spec.spec.trafficLabel.workloadSelector ? { workloadSelector: spec.spec.trafficLabel.workloadSelector } : {}),
+            ...(spec.spec.trafficLabel.workloadSelector ? { workloadSelector: sortedRecord(spec.spec.trafficLabel.workloadSelector) } : {}),
             valueFrom: spec.spec.trafficLabel.valueFrom ?? [{ header: spec.spec.trafficLabel.header }],
             attachTo: spec.spec.trafficLabel.attachTo ?? ['opentracing'],
             ...(spec.spec.trafficLabel.protocols !== undefined ? { protocols: spec.spec.trafficLabel.protocols } : {}),
@@ -112,10 +112,10 @@ function normalizeLane(name: string, lane: Lane, baseline: boolean, services: re
     baseline,
     strict: lane.strict === true,
     kind: laneKind(lane),
-    ...(lane.selector ? { selector: lane.selector } : {}),
+    ...(lane.selector ? { selector: sortedRecord(lane.selector) } : {}),
     ...(lane.namespace ? { namespace: lane.namespace } : {}),
     ...(lane.serviceName ? { serviceName: lane.serviceName } : {}),
-    ...(lane.endpoints ? { endpoints: lane.endpoints } : {}),
+    ...(lane.endpoints ? { endpoints: lane.endpoints.map((e) => (e.labels ? { ...e, labels: sortedRecord(e.labels) } : e)) } : {}),
     ...(lane.host ? { host: lane.host } : {}),
     runs,
     fallback: lane.strict === true ? [] : fallback,
@@ -196,6 +196,11 @@ export function orderSplit(weights: Weights, baseline: string): WeightedLane[] {
     .filter(([, w]) => w !== 0)
     .map(([lane, weight]) => ({ lane, weight }))
     .sort((a, b) => (a.lane === baseline ? -1 : b.lane === baseline ? 1 : compare(a.lane, b.lane)));
+}
+
+/** User maps enter the plan sorted by key, so the same meaning gives the same bytes whatever the spec's order. */
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)));
 }
 
 export function compare(a: string, b: string): number {

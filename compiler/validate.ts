@@ -17,6 +17,22 @@ export interface Validated {
 type Issue = z.core.$ZodIssue;
 
 export function validateSpec(data: unknown, locator: SourceLocator, file?: string): Validated {
+  if (data === null || data === undefined) {
+    const position = locator.locate([]);
+    return {
+      diagnostics: [
+        {
+          code: 'GL102',
+          severity: 'error',
+          message: 'The document is empty; a release spec is a mapping with apiVersion, kind, metadata and spec.',
+          path: [],
+          hint: 'start from an example: examples/bookinfo-lanes.release.yaml',
+          ...(file !== undefined ? { file } : {}),
+          ...(position ? { position } : {}),
+        },
+      ],
+    };
+  }
   const result = releaseSchema.safeParse(data, { reportInput: true });
   if (result.success) return { spec: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
@@ -58,7 +74,7 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
       out.push({
         code: 'GL104',
         severity: 'error',
-        message: `${formatPath(path)} is ${show(value)}; allowed: ${allowed.map((v) => `"${v}"`).join(', ')}.`,
+        message: `${subject(path)} is ${show(value)}; allowed: ${allowed.map((v) => `"${v}"`).join(', ')}.`,
         path,
         hint: typeof value === 'string' ? suggestion(value, allowed) : `use one of the allowed values`,
       });
@@ -74,7 +90,7 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
       out.push({
         code: 'GL102',
         severity: 'error',
-        message: `${formatPath(path)} is ${show(value)}, but it must ${verb} ${word} ${String(bound)}${unit}.`,
+        message: `${subject(path)} is ${show(value)}, but it must ${verb} ${word} ${String(bound)}${unit}.`,
         path,
         hint: issue.origin === 'array' && issue.code === 'too_small' ? `add ${String(bound)} or more entries` : `use a value ${word} ${String(bound)}`,
       });
@@ -83,7 +99,7 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
     case 'invalid_type': {
       const value = (issue as { input?: unknown }).input;
       if (issue.expected === 'array' && value !== undefined && typeof value !== 'object') {
-        out.push({ code: 'GL102', severity: 'error', message: `${formatPath(path)} is ${show(value)}, but it must be a list.`, path, hint: `write a list: [${show(value)}]` });
+        out.push({ code: 'GL102', severity: 'error', message: `${subject(path)} is ${show(value)}, but it must be a list.`, path, hint: `write a list: [${show(value)}]` });
         return;
       }
       out.push({
@@ -91,8 +107,8 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
         severity: 'error',
         message:
           value === undefined
-            ? `${formatPath(path)} is required (${issue.expected}).`
-            : `${formatPath(path)} is ${show(value)}, but it must be ${article(issue.expected)}.`,
+            ? `${subject(path)} is required (${issue.expected}).`
+            : `${subject(path)} is ${show(value)}, but it must be ${article(issue.expected)}.`,
         path,
         hint: value === undefined ? `add ${lastKey(path)}` : `write ${article(issue.expected)} here`,
       });
@@ -106,7 +122,7 @@ function collect(issue: Issue, prefix: SpecPath, out: Diagnostic[]): void {
   out.push({
     code: 'GL102',
     severity: 'error',
-    message: `${formatPath(path)} is ${show(value)}, but it ${issue.message.replace(/^Invalid input: /, '').replace(/^(?!must)/, 'must be valid: ')}.`,
+    message: `${subject(path)} is ${show(value)}, but it ${issue.message.replace(/^Invalid input: /, '').replace(/^(?!must)/, 'must be valid: ')}.`,
     path,
     hint: label ? `rename it to "${label}"` : 'see schema/release.schema.json for the allowed values',
   });
@@ -155,8 +171,15 @@ function child(schema: unknown, part: string | number): unknown {
 }
 
 
+/** The spec path as the subject of a sentence; the whole document when the path is empty. */
+function subject(path: SpecPath): string {
+  return path.length > 0 ? formatPath(path) : 'The document';
+}
+
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
+  // JSON has no word for these and would print "null": YAML's .inf, .nan and numbers beyond a double.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (YAML .inf, .nan or a number too large for a double)`;
   const text = JSON.stringify(value);
   return text !== undefined && text.length > 60 ? `${text.slice(0, 57)}...` : String(text);
 }

@@ -14,11 +14,13 @@ import istioEntryResiliencePolicy from './rules/istio-entry-resilience';
 import istioMaxWeightChangePolicy from './rules/istio-max-weight-change';
 import istioExternalOwnerPolicy from './rules/istio-external-owner';
 import kubernetesObjectSizePolicy from './rules/kubernetes-object-size';
+import kubernetesUniqueIdentitiesPolicy from './rules/kubernetes-unique-identities';
 import graylaneLanesAllowedPolicy from './rules/graylane-lanes-allowed';
 import traefikCircuitBreakerExpressionPolicy from './rules/traefik-circuit-breaker-expression';
 import traefikLaneHeaderGuardedPolicy from './rules/traefik-lane-header-guarded';
 import traefikEntryResiliencePolicy from './rules/traefik-entry-resilience';
 import traefikMaxWeightChangePolicy from './rules/traefik-max-weight-change';
+import traefikReferencesResolvePolicy from './rules/traefik-references-resolve';
 
 new PolicyPack('graylane', {
   policies: [
@@ -33,10 +35,12 @@ new PolicyPack('graylane', {
     istioMaxWeightChangePolicy,
     istioExternalOwnerPolicy,
     kubernetesObjectSizePolicy,
+    kubernetesUniqueIdentitiesPolicy,
     graylaneLanesAllowedPolicy,
     traefikCircuitBreakerExpressionPolicy,
     traefikLaneHeaderGuardedPolicy,
     traefikEntryResiliencePolicy,
     traefikMaxWeightChangePolicy,
+    traefikReferencesResolvePolicy,
   ],
 });

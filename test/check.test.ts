@@ -122,13 +122,29 @@ describe('graylane check --baseline', () => {
     const r = await cli([...prod, '--step', '4', '--baseline', 'test/golden/stacks/prod.istio.yaml', '--format', 'json']);
     const report = JSON.parse(r.stdout) as { findings: { rule: string; message: string }[] };
     assert.deepEqual(report.findings.map((f) => f.message), [
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
     ]);
     assert.equal(r.status, 1);
   });
   it('takes rule settings from --config (maxChange 100 allows the jump)', async () => {
     const r = await cli([...prod, '--step', '4', '--baseline', 'test/golden/stacks/prod.istio.yaml', '--config', 'test/fixtures/check-config.json']);
     assert.equal(r.stdout, 'no findings (environment prod)\n');
+  });
+});
+
+describe('graylane check --baseline with steps', () => {
+  it('does not apply --step to the baseline: a spec baseline stays at its first step unless --baseline-step says otherwise', async () => {
+    const moved = await cli(['check', 'stacks/specs/prod.release.yaml', '--env', 'prod', '--step', '4', '--baseline', 'stacks/specs/prod.release.yaml', '--format', 'json']);
+    assert.equal(moved.status, 1);
+    assert.ok((JSON.parse(moved.stdout) as { findings: { rule: string }[] }).findings.some((f) => f.rule === 'istio-max-weight-change'));
+    const same = await cli(['check', 'stacks/specs/prod.release.yaml', '--env', 'prod', '--step', '4', '--baseline', 'stacks/specs/prod.release.yaml', '--baseline-step', '4']);
+    assert.equal(same.stdout, 'no findings (environment prod)\n');
+  });
+
+  it('notes what the model does not read, and definitions replaced in apply order', async () => {
+    const r = await cli(['check', 'test/fixtures/upstream/istio/tcp-echo']);
+    assert.match(r.stderr, /^note: VirtualService default\/tcp-echo is defined 2 times; the last definition replaces the others, as kubectl apply does\.$/m);
+    assert.match(r.stderr, /^note: 2 objects of kind Deployment \(apps\) are not modelled: their effect on traffic is not shown or checked\.$/m);
   });
 });

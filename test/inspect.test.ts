@@ -83,8 +83,8 @@ describe('graylane diff', () => {
   it('reports the canary move and the added lane per service × lane', async () => {
     const r = await cli(['diff', 'examples/bookinfo-lanes.release.yaml', 'test/fixtures/specs/bookinfo-more-lanes.release.yaml', '--format', 'json']);
     const report = JSON.parse(r.stdout) as { traffic: { where: string; before: string; after: string }[]; objects: { change: string; object: string }[] };
-    assert.deepEqual(report.traffic.find((t) => t.where === 'ratings, no lane'), { where: 'ratings, no lane', before: 'v1 80% / v2 20% [x-lane: gray]', after: 'v1 50% / v2 50% [x-lane: gray]' });
-    assert.deepEqual(report.traffic.find((t) => t.where === 'details, lane blue'), { where: 'details, lane blue', before: 'v1 100%', after: 'v3 100%' });
+    assert.deepEqual(report.traffic.find((t) => t.where === 'ratings.bookinfo, no lane'), { where: 'ratings.bookinfo, no lane', before: 'v1 80% / v2 [x-lane: gray] 20%', after: 'v1 50% / v2 [x-lane: gray] 50%' });
+    assert.deepEqual(report.traffic.find((t) => t.where === 'details.bookinfo, lane blue'), { where: 'details.bookinfo, lane blue', before: 'v1 100%', after: 'v3 100%' });
     assert.deepEqual(report.objects.map((o) => `${o.change} ${o.object}`), [
       'added DestinationRule bookinfo/details-blue',
       'changed VirtualService bookinfo/details',

@@ -70,7 +70,7 @@ const CASES: Record<string, Case> = {
   'istio-host-conflict': {
     compliant: [vs('a', { hosts: ['a'], http: [route(['a', undefined])] }), vs('b', { hosts: ['b'], http: [route(['b', undefined])] })],
     violating: [vs('a', { hosts: ['a'], http: [route(['a', undefined])] }), vs('a2', { hosts: ['a.shop.svc.cluster.local'], http: [route(['a', undefined])] })],
-    message: 'VirtualService shop/a2 binds host a.shop.svc.cluster.local for the mesh, which VirtualService shop/a already binds (IST0109); Istio would apply only one of them.',
+    message: 'VirtualService shop/a2 binds host a.shop.svc.cluster.local for the mesh, which VirtualService shop/a already binds (IST0109); sidecars use only VirtualService shop/a.',
     missing: [bare('VirtualService'), bare('VirtualService')],
     override: { config: {}, objects: [vs('a', { hosts: ['a'], gateways: ['gw'], http: [] }), vs('a2', { hosts: ['a'], gateways: ['mesh'], http: [] })], expect: [] },
   },
@@ -141,6 +141,13 @@ const CASES: Record<string, Case> = {
     missing: [bare('VirtualService')],
     override: { config: { maxBytes: 100 }, objects: [gatewayVs(true)], expect: ['VirtualService shop/entry is 344 bytes of JSON, over the 100-byte limit; split it (e.g. one VirtualService per host).'] },
   },
+  'kubernetes-unique-identities': {
+    compliant: [dr('reviews-base', 'reviews', ['base']), dr('reviews-gray', 'reviews', ['gray'])],
+    violating: [dr('a-b-c', 'a-b', ['c']), dr('a-b-c', 'a', ['b-c'])],
+    message: 'DestinationRule shop/a-b-c is defined twice; applying them keeps only the last one.',
+    missing: [bare('DestinationRule'), bare('VirtualService')],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [dr('x', 'reviews', ['gray']), dr('y', 'reviews', ['gray'])], expect: [] },
+  },
   'graylane-lanes-allowed': {
     compliant: [dr('reviews-gray', 'reviews', ['gray'], {}, { labels: { 'graylane.dev/lane': 'gray' } })],
     violating: [dr('reviews-dev-x', 'reviews', ['dev-x'], {}, { labels: { 'graylane.dev/lane': 'dev-x' } })],
@@ -170,6 +177,13 @@ const CASES: Record<string, Case> = {
     config: { environment: 'prod' },
     missing: [bare('IngressRoute', 'traefik.io/v1alpha1')],
     override: { config: { environment: 'dev' }, objects: [ir('entry', [{ match: 'Host(`a`)', services: [] }])], expect: [] },
+  },
+  'traefik-references-resolve': {
+    compliant: [mw('strip', { headers: { customRequestHeaders: { 'x-lane': '' } } }), ir('entry', [{ match: 'Host(`a`)', middlewares: [{ name: 'strip' }], services: [{ name: 'web', port: 80 }] }])],
+    violating: [ir('entry', [{ match: 'Host(`a`)', middlewares: [{ name: 'strip' }], services: [{ name: 'web', port: 80 }] }])],
+    message: 'IngressRoute shop/entry route #0 is not served by Traefik: Middleware shop/strip does not exist.',
+    missing: [bare('IngressRoute', 'traefik.io/v1alpha1')],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [ir('entry', [{ match: 'Host(`a`)', middlewares: [{ name: 'strip' }], services: [] }])], expect: [] },
   },
   'traefik-max-weight-change': {
     compliant: [ts('split', { a: 90, b: 10 })],
@@ -210,8 +224,8 @@ describe('the policy pack', () => {
     const step4 = compile(readFileSync(join(ROOT, 'stacks/specs/prod.release.yaml'), 'utf8'), { step: 4 }).outputs[0]!.manifests;
     const found = await violations('istio-max-weight-change', step4, { environment: 'prod', baseline: join(ROOT, 'test/golden/stacks/prod.istio.yaml') });
     assert.deepEqual(found, [
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
-      'VirtualService bookinfo/bookinfo-entry route canary moves productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base from 99% to 0%, more than the 25 points one update may move.',
+      'VirtualService bookinfo/bookinfo-entry: requests "entry istio-system/public-gateway bookinfo.example.com: every other request" move productpage.bookinfo.svc.cluster.local/base (x-lane: gray) from 1% to 100%, more than the 25 points one update may move.',
     ]);
   });
 

@@ -79,14 +79,15 @@ describe('route simulator', () => {
     const [a, b, c] = simulateIstio(objects, mesh()).destinations;
     assert.deepEqual(a!.labels, { v: 'a' }, 'the first DestinationRule wins a subset name');
     assert.deepEqual(b!.labels, { v: 'b' });
-    assert.match(c!.problem!, /no DestinationRule defines subset "c" for host api\.app\.svc\.cluster\.local \(Envoy answers 503 NC\)/);
+    assert.match(c!.problem!, /no DestinationRule visible in namespace default defines subset "c" for host api\.app\.svc\.cluster\.local \(Envoy answers 503 NC\)/);
   });
 
   it('uses only VirtualServices bound to the request\'s gateway, and passes through when none applies', () => {
     const objects = [subsets, vs({ hosts: ['shop.example.com'], gateways: ['istio-system/gw'], http: [{ route: [to('a')] }] })];
     assert.equal(simulateIstio(objects, { gateway: 'istio-system/gw', host: 'shop.example.com' }).status, 'routed');
     assert.equal(simulateIstio(objects, { gateway: 'mesh', host: 'shop.example.com' }).status, 'passthrough');
-    assert.equal(simulateIstio(objects, { gateway: 'istio-system/other', host: 'shop.example.com' }).status, 'passthrough');
+    // A gateway with no VirtualService for the host has no virtual host for it: Envoy answers 404 (gateway.go).
+    assert.equal(simulateIstio(objects, { gateway: 'istio-system/other', host: 'shop.example.com' }).status, 'not-found');
   });
 
   it('answers no-route when no route matches', () => {

@@ -48,14 +48,20 @@ describe('Traefik routing', () => {
     assert.equal(simulateTraefik(objects, { host: 'a', headers: { 'x-lane': 'evil', t: '1' } }).headers['x-lane'], 'gray');
   });
 
-  it('multiplies nested weighted TraefikService shares and reports missing references', () => {
+  it('multiplies nested weighted TraefikService shares', () => {
     const objects = [
       obj('TraefikService', 'outer', { weighted: { services: [{ name: 'inner', kind: 'TraefikService', weight: 3 }, { name: 'c', port: 80, weight: 1 }] } }),
       obj('TraefikService', 'inner', { weighted: { services: [{ name: 'a', port: 80, weight: 1 }, { name: 'b', port: 80, weight: 1 }] } }),
-      obj('IngressRoute', 'r', { routes: [{ match: 'Host(`a`)', middlewares: [{ name: 'nope' }], services: [{ name: 'outer', kind: 'TraefikService' }] }] }),
+      obj('IngressRoute', 'r', { routes: [{ match: 'Host(`a`)', services: [{ name: 'outer', kind: 'TraefikService' }] }] }),
     ];
     const hop = simulateTraefik(objects, { host: 'a' });
     assert.deepEqual(hop.backends.map((b) => [b.service, b.weight]), [['a', 37.5], ['b', 37.5], ['c', 25]]);
-    assert.deepEqual(hop.problems, ['Middleware ns/nope does not exist']);
+  });
+
+  it('does not serve a router whose Middleware is missing: the request falls to 404 (router.go buildEntryPointHandler)', () => {
+    const objects = [obj('IngressRoute', 'r', { routes: [{ match: 'Host(`a`)', middlewares: [{ name: 'nope' }], services: [{ name: 'c', port: 80 }] }] })];
+    const hop = simulateTraefik(objects, { host: 'a' });
+    assert.equal(hop.status, 'no-route');
+    assert.deepEqual(hop.notes, ['router ns/r#0 would match, but Traefik does not serve it: Middleware ns/nope does not exist', 'no router takes this request: Traefik answers 404']);
   });
 });

@@ -1,12 +1,16 @@
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDiagnostic, type Manifest } from '../../compiler';
 import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
-import { runRules } from '../../compiler/rules/run';
-import { loadInput } from '../inputs';
+import { RULES } from '../../compiler/rules/registry';
+import { runRules, type Finding, type RunOptions } from '../../compiler/rules/run';
+import { modelOf } from '../../compiler/model/model';
+import { InputDiagnostics, loadInput } from '../inputs';
+import type { Located } from '../object-locations';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
-import { UsageError, type CliIo } from '../io';
+import { parseCheckConfig } from '../check-config';
+import { readInputFile } from '../input-file';
+import type { CliIo } from '../io';
 import { version } from '../version';
 import { parseStep } from './shared';
 
@@ -16,6 +20,7 @@ interface CheckFlags {
   laneHeader?: string;
   config?: string;
   step?: number;
+  baselineStep?: number;
   failOn: 'mandatory' | 'advisory';
   format: 'text' | 'json' | 'sarif' | 'github';
 }
@@ -30,20 +35,23 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     .option('--lane-header <name>', 'the lane header, for YAML without a spec or graylane annotation')
     .option('--config <file>', 'JSON rule settings: { "<rule>": { "enforcementLevel": …, …parameters } }')
     .option('--step <n>', 'progressive step, when the input is a spec', parseStep)
+    .option('--baseline-step <n>', 'progressive step of the baseline, when it is a spec (default: its first step)', parseStep)
     .addOption(new Option('--fail-on <level>', 'lowest level that fails the check (exit 1)').choices(['mandatory', 'advisory']).default('mandatory'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .action((ref: string, opts: CheckFlags) => {
       const options = opts.step !== undefined ? { step: opts.step } : {};
       const input = loadInput(ref, io.cwd, options);
       for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
-      const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, options).objects : undefined;
+      // The baseline is what is deployed now: its own step, never the new side's (--step moves only the new side).
+      const baseline = opts.baseline !== undefined ? loadInput(opts.baseline, io.cwd, opts.baselineStep !== undefined ? { step: opts.baselineStep } : {}).objects : undefined;
+      for (const [, group] of input.groups) for (const note of modelOf(group).notes) io.stderr(`note: ${note}\n`);
       const settings = {
         environment: opts.env,
         overrides: readConfig(opts.config, io.cwd),
         ...(opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : input.plan?.laneHeader !== undefined ? { laneHeader: input.plan.laneHeader } : {}),
         ...(baseline ? { baseline } : {}),
       };
-      const findings: LocatedFinding[] = [...input.groups.values()].flatMap((group) => runRules(group, settings)).map((f) => {
+      const findings: LocatedFinding[] = [...input.groups.values()].flatMap((group) => rulesOver(group, settings, input.locate)).map((f) => {
         const location = input.locate(f.object as Manifest);
         return { ...f, ...(location ? { location } : {}) };
       });
@@ -55,11 +63,44 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     });
 }
 
+/**
+ * The rules read objects as their CRDs shape them; a hand-written object that is not (a `destination: null`,
+ * a list where a mapping belongs) would make a rule throw. That is the input's fault: exit 2, at the object.
+ */
+function rulesOver(group: Manifest[], settings: RunOptions, locate: (o: Manifest) => Located | undefined): Finding[] {
+  try {
+    return runRules(group, settings);
+  } catch {
+    for (const rule of RULES) {
+      const only = { ...settings, rules: [rule] };
+      const culprit = group.find((o) => throws(() => runRules([o], only))) ?? (throws(() => runRules(group, only)) ? group[0] : undefined);
+      if (!culprit) continue;
+      let reason = '';
+      try {
+        runRules([culprit], only);
+      } catch (e) {
+        reason = (e as Error)?.message ?? String(e);
+      }
+      const where = locate(culprit);
+      const name = `${culprit.kind} ${culprit.metadata?.namespace ?? 'default'}/${culprit.metadata?.name}`;
+      throw new InputDiagnostics([
+        `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${name} does not have the shape of a ${culprit.kind}, so rule ${rule.name} cannot read it (${reason || 'it fails on the set of objects'}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
+      ]);
+    }
+    throw new Error('a rule failed on these objects, and on none of them alone');
+  }
+}
+
+function throws(f: () => unknown): boolean {
+  try {
+    f();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function readConfig(file: string | undefined, cwd: string): PolicyConfig {
   if (file === undefined) return {};
-  try {
-    return JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as PolicyConfig;
-  } catch (e) {
-    throw new UsageError(`cannot read rule settings "${file}": ${(e as Error).message}`);
-  }
+  return parseCheckConfig(readInputFile(resolve(cwd, file), file), file);
 }

@@ -10,6 +10,12 @@ interface ExplainFlags {
   mesh?: boolean;
   entryPoint?: string;
   host: string;
+  path?: string;
+  method?: string;
+  port?: number;
+  scheme?: 'http' | 'https';
+  protocol?: 'http' | 'tcp' | 'tls';
+  sourceNamespace?: string;
   header?: [string, string][];
   sourceLabel?: [string, string][];
   query?: [string, string][];
@@ -29,6 +35,12 @@ export function explainCommand(program: Command, io: CliIo): void {
     .option('--mesh', 'the request comes from a workload inside the mesh')
     .option('--entry-point <name>', 'the request enters through this Traefik entry point')
     .requiredOption('--host <host>', 'host the request is for (a service name is enough inside the mesh)')
+    .option('--path <path>', 'request path, with an optional ?query (default /)')
+    .option('--method <method>', 'request method (default GET)')
+    .option('--port <port>', 'destination port (default: the authority\'s, the gateway server\'s or the service\'s only port)', parsePort)
+    .addOption(new Option('--scheme <scheme>', 'http or https (Traefik: https reaches the IngressRoutes with tls)').choices(['http', 'https']))
+    .addOption(new Option('--protocol <protocol>', 'http, or tcp / tls for the tcp and tls routes').choices(['http', 'tcp', 'tls']).default('http'))
+    .option('--source-namespace <ns>', 'namespace of the calling workload (mesh) or of the gateway\'s proxy')
     .option('--header <name=value>', 'request header (repeatable)', parsePair)
     .option('--query <name=value>', 'query parameter (repeatable)', parsePair)
     .option('--source-label <name=value>', 'label of the calling workload, for caller-aware routes (repeatable)', parsePair)
@@ -44,9 +56,24 @@ export function explainCommand(program: Command, io: CliIo): void {
       const gateway = opts.mesh ? 'mesh' : opts.entryPoint !== undefined ? `traefik:${opts.entryPoint}` : opts.gateway!;
       const host = opts.mesh ? serviceHost(opts.host, input, opts.namespace) : opts.host;
       const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
+      if (opts.path !== undefined && !opts.path.startsWith('/')) throw new UsageError(`--path "${opts.path}" must start with "/"`);
+      const namespace = opts.sourceNamespace ?? (opts.mesh ? opts.namespace ?? input.plan?.namespace ?? /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1] : undefined);
       const result = explain(
         input.objects,
-        { gateway, host, headers: Object.fromEntries(opts.header ?? []), query: Object.fromEntries(opts.query ?? []), hops, ...(opts.sourceLabel ? { sourceLabels: Object.fromEntries(opts.sourceLabel) } : {}) },
+        {
+          gateway,
+          host,
+          headers: Object.fromEntries(opts.header ?? []),
+          query: Object.fromEntries(opts.query ?? []),
+          hops,
+          ...(opts.path !== undefined ? { path: opts.path } : {}),
+          ...(opts.method !== undefined ? { method: opts.method } : {}),
+          ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(opts.scheme !== undefined ? { scheme: opts.scheme } : {}),
+          ...(opts.protocol !== 'http' ? { protocol: opts.protocol } : {}),
+          ...(namespace !== undefined ? { sourceNamespace: namespace } : {}),
+          ...(opts.sourceLabel ? { sourceLabels: Object.fromEntries(opts.sourceLabel) } : {}),
+        },
         laneHeader,
       );
       io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader));
@@ -60,4 +87,10 @@ function serviceHost(name: string, input: LoadedInput, namespace: string | undef
   if (fromPlan) return fromPlan;
   const ns = namespace ?? input.plan?.namespace ?? input.objects.find((o) => o.kind === 'VirtualService')?.metadata.namespace ?? 'default';
   return `${name}.${ns}.svc.cluster.local`;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--port "${value}" is not a port number (1-65535)`);
+  return n;
 }

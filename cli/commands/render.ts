@@ -13,7 +13,7 @@ export function renderCommand(program: Command, io: CliIo, setStatus: (code: num
     .addOption(targetOption())
     .option('--step <n>', 'progressive step to render (0-based; default: the first)', parseStep)
     .option('-n, --namespace <ns>', 'namespace of the services and objects (overrides metadata.namespace)')
-    .option('-o, --out <dir>', 'output directory, replaced as a whole; "-" for stdout (the default)')
+    .option('-o, --out <dir>', 'output directory, replaced as a whole (a symbolic link: its target is); "-" for stdout (the default)')
     .action((spec: string, opts: CompileFlags & { out?: string }) => {
       const result = compileFile(spec, io.cwd, compileOptions(opts));
       if (!report(result, io)) return setStatus(EXIT_BAD_INPUT);
@@ -21,7 +21,7 @@ export function renderCommand(program: Command, io: CliIo, setStatus: (code: num
         io.stdout(result.outputs.map((o) => o.yaml).join(''));
         return;
       }
-      const files = writeOutputDir(resolve(io.cwd, opts.out), result.outputs);
+      const files = writeOutputDir(resolve(io.cwd, opts.out), result.outputs, (note) => io.stderr(`graylane: note: ${note}\n`));
       io.stderr(`${summary(spec, result)}; wrote ${files} files to ${opts.out}\n`);
     });
 }

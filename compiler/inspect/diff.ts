@@ -8,7 +8,9 @@ import type { Plan } from '../plan';
 import { manifestToYaml } from '../serialize';
 import { graphMermaid } from './graph';
 import { lineDiff } from './text-diff';
-import { trafficOf, type TrafficContext } from './traffic';
+import { modelOf } from '../model/model';
+import { requestClasses, type RequestClass } from './request-classes';
+import { trafficTable, type TrafficContext } from './traffic';
 
 export interface DiffSide {
   readonly label: string;
@@ -44,12 +46,17 @@ export function diffReleases(before: DiffSide, after: DiffSide, context: Traffic
   });
   const lanes = [...new Set([...(before.plan?.lanes ?? []), ...(after.plan?.lanes ?? [])].map((l) => l.name))].sort();
   const withLanes = (side: DiffSide) => ({ ...ctx(side), ...(lanes.length > 0 ? { lanes } : {}) });
-  const old = trafficOf(before.objects, withLanes(before));
-  const neu = trafficOf(after.objects, withLanes(after));
+  // The same requests on both sides: the union of the classes either side tells apart.
+  const beforeModel = modelOf(before.objects);
+  const afterModel = modelOf(after.objects);
+  const classes = new Map<string, RequestClass>();
+  for (const c of [...requestClasses(afterModel, withLanes(after)), ...requestClasses(beforeModel, withLanes(before))]) if (!classes.has(c.key)) classes.set(c.key, c);
+  const old = trafficTable(beforeModel, [...classes.values()], ctx(before).laneHeader ?? ctx(after).laneHeader);
+  const neu = trafficTable(afterModel, [...classes.values()], ctx(after).laneHeader ?? ctx(before).laneHeader);
   const traffic: TrafficChange[] = [];
   for (const where of [...new Set([...old.keys(), ...neu.keys()])].sort()) {
-    const b = old.get(where);
-    const a = neu.get(where);
+    const b = old.get(where)?.text;
+    const a = neu.get(where)?.text;
     if (b !== a) traffic.push({ where, ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) });
   }
   const key = (m: Manifest) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;

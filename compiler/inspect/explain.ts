@@ -1,25 +1,36 @@
 /**
- * `graylane explain`: one request followed hop by hop through Istio objects (graylane's or hand-written),
- * with the object and rule that matched at each hop and why, the weighted destinations, and the lane header
- * carried on. Built on the route simulator: this only walks and words it.
+ * `graylane explain`: one request followed hop by hop through the object model (graylane's objects or
+ * hand-written ones): at each hop the object and route that matched and the conditions that held, the weighted
+ * destinations with their share of all requests, faults, mirrors, redirects and direct responses, and the lane
+ * carried on. This only walks the model's answers and words them.
  */
-import { simulateIstio, type KubeObject, type SimulatedDestination } from '../simulate/istio';
-import { simulateTraefik } from '../simulate/traefik';
+import type { IstioHop, RouteFault, RouteMirror, RoutedDestination } from '../model/istio-route';
+import { modelOf, type Model } from '../model/model';
+import type { KubeObject } from '../model/object-set';
+import type { TraefikHop } from '../model/traefik-model';
 
 export interface ExplainRequest {
   /** "namespace/name" of the Istio gateway, "mesh", or "traefik:<entryPoint>" for a Traefik entry point. */
   readonly gateway: string;
   readonly host: string;
+  readonly port?: number;
+  readonly scheme?: 'http' | 'https';
+  readonly protocol?: 'http' | 'tcp' | 'tls';
+  readonly method?: string;
+  /** Path with an optional query. */
+  readonly path?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string>>;
   /** Hosts the request visits after the first hop, in order (each destination calls the next). */
   readonly hops?: readonly string[];
   /** Labels of the calling workload, for the first hop inside the mesh (caller-aware routes). */
   readonly sourceLabels?: Readonly<Record<string, string>>;
+  /** Namespace of the calling workload (mesh) or of the gateway's proxy. */
+  readonly sourceNamespace?: string;
 }
 
-export interface ExplainedDestination extends SimulatedDestination {
-  /** Share of all requests that take this branch (the product of the weights so far). */
+export interface ExplainedDestination extends RoutedDestination {
+  /** Share of all requests that take this branch (the product of the shares so far). */
   readonly share: number;
   /** The lane header value carried to the next hop, when a lane header is known. */
   readonly lane?: string;
@@ -29,154 +40,149 @@ export interface ExplainedDestination extends SimulatedDestination {
 export interface ExplainedHop {
   readonly gateway: string;
   readonly host: string;
-  readonly status: 'routed' | 'no-route' | 'passthrough';
+  readonly port?: number;
+  readonly status: IstioHop['status'];
   readonly virtualService?: string;
   readonly route?: string;
   readonly routeIndex?: number;
-  /** Traefik: the IngressRoute route that won, its priority and the middlewares it ran. */
+  readonly delegate?: { readonly ref: string; readonly index: number };
+  /** Traefik: the IngressRoute route that won, its rule and priority, and the middlewares it ran. */
   readonly router?: string;
+  readonly rule?: string;
   readonly priority?: number;
   readonly middlewares?: readonly string[];
-  /** Why this route: its conditions that held, or that it has none. */
+  /** Why this route: its conditions, each of which held for this request; or why nothing was routed. */
   readonly why: readonly string[];
   readonly destinations: readonly ExplainedDestination[];
+  readonly fault?: RouteFault & { readonly abortShare?: number; readonly delayShare?: number };
+  readonly mirrors?: readonly (RouteMirror & { readonly share: number })[];
+  readonly redirect?: { readonly status: number; readonly location: string; readonly share: number };
+  readonly directResponse?: { readonly status: number; readonly body?: string; readonly share: number };
+  readonly timeout?: string;
+  readonly retries?: IstioHop['retries'];
+  /** What the model assumed, and what it could not evaluate. */
+  readonly notes: readonly string[];
 }
 
 export function explain(objects: readonly KubeObject[], request: ExplainRequest, laneHeader?: string): ExplainedHop {
-  return hop({
-    objects,
-    laneHeader,
-    gateway: request.gateway,
-    host: request.host,
-    headers: lower(request.headers ?? {}),
-    query: request.query ?? {},
-    rest: request.hops ?? [],
-    share: 100,
+  const model = modelOf(objects);
+  const first = hop(model, laneHeader, request, 100, request.hops ?? []);
+  return model.notes.length > 0 ? { ...first, notes: [...model.notes, ...first.notes] } : first;
+}
+
+function hop(model: Model, laneHeader: string | undefined, request: ExplainRequest, share: number, rest: readonly string[]): ExplainedHop {
+  if (request.gateway.startsWith('traefik:')) return traefikHop(model, laneHeader, request, share, rest);
+  const result = model.routeIstio({
+    via: request.gateway,
+    authority: request.host,
+    ...(request.port !== undefined ? { port: request.port } : {}),
+    ...(request.scheme ? { scheme: request.scheme } : {}),
+    ...(request.protocol ? { protocol: request.protocol } : {}),
+    ...(request.method ? { method: request.method } : {}),
+    ...(request.path ? { path: request.path } : {}),
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.query ? { query: request.query } : {}),
     ...(request.sourceLabels ? { sourceLabels: request.sourceLabels } : {}),
+    ...(request.sourceNamespace ? { sourceNamespace: request.sourceNamespace } : {}),
   });
-}
-
-/** One hop of the walk: where the request is, what it carries, and what is left of its path. */
-interface HopInput {
-  readonly objects: readonly KubeObject[];
-  readonly laneHeader: string | undefined;
-  readonly gateway: string;
-  readonly host: string;
-  readonly headers: Record<string, string>;
-  readonly query: Readonly<Record<string, string>>;
-  readonly rest: readonly string[];
-  /** Share of all requests that reach this hop. */
-  readonly share: number;
-  readonly sourceLabels?: Readonly<Record<string, string>>;
-}
-
-/** The next hop of a branch: inside the mesh, to the next host, with the headers the branch carries. */
-function nextHop(h: HopInput, headers: Readonly<Record<string, string>>, share: number): ExplainedHop | undefined {
-  if (h.rest.length === 0) return undefined;
-  return hop({ objects: h.objects, laneHeader: h.laneHeader, gateway: 'mesh', host: h.rest[0]!, headers: { ...headers }, query: {}, rest: h.rest.slice(1), share });
-}
-
-function hop(h: HopInput): ExplainedHop {
-  if (h.gateway.startsWith('traefik:')) return traefikHop(h);
-  const { objects, gateway, host, headers, query, share, laneHeader, sourceLabels } = h;
-  const result = simulateIstio(objects, { gateway, host, headers, query, ...(sourceLabels ? { sourceLabels } : {}) });
-  const why = reasons(objects, result.virtualService, result.routeIndex, result.matchIndex, result.status);
+  const abort = result.fault?.abort?.percent ?? 0;
+  const delivered = share * (1 - abort / 100);
   return {
-    gateway,
-    host,
+    gateway: request.gateway,
+    host: result.host,
+    ...(result.port !== undefined ? { port: result.port } : {}),
     status: result.status,
     ...(result.virtualService !== undefined ? { virtualService: result.virtualService } : {}),
     ...(result.route !== undefined ? { route: result.route } : {}),
     ...(result.routeIndex !== undefined ? { routeIndex: result.routeIndex } : {}),
-    why,
+    ...(result.delegate ? { delegate: result.delegate } : {}),
+    why: whyIstio(result),
     destinations: result.destinations.map((d) => {
-      const branch = (share * d.weight) / 100;
+      const branch = (delivered * d.weight) / 100;
       const lane = laneHeader !== undefined ? d.headers[laneHeader.toLowerCase()] : undefined;
-      const next = d.problem === undefined ? nextHop(h, d.headers, branch) : undefined;
+      const next = d.problem === undefined && rest.length > 0 ? hop(model, laneHeader, nextRequest(d, rest[0]!), branch, rest.slice(1)) : undefined;
       return { ...d, share: branch, ...(lane !== undefined ? { lane } : {}), ...(next ? { next } : {}) };
     }),
+    ...(result.fault ? { fault: { ...result.fault, ...(result.fault.abort ? { abortShare: (share * abort) / 100 } : {}), ...(result.fault.delay ? { delayShare: (share * result.fault.delay.percent) / 100 } : {}) } } : {}),
+    ...(result.mirrors ? { mirrors: result.mirrors.map((m) => ({ ...m, share: (delivered * m.percent) / 100 })) } : {}),
+    ...(result.redirect ? { redirect: { ...result.redirect, share } } : {}),
+    ...(result.directResponse ? { directResponse: { ...result.directResponse, share: delivered } } : {}),
+    ...(result.timeout !== undefined ? { timeout: result.timeout } : {}),
+    ...(result.retries !== undefined ? { retries: result.retries } : {}),
+    notes: result.notes,
   };
 }
 
-/** The first hop through Traefik: router by priority, middlewares, backends (Services); then the mesh. */
-function traefikHop(h: HopInput): ExplainedHop {
-  const { objects, gateway, host, headers, query, share, laneHeader } = h;
-  const entryPoint = gateway.slice('traefik:'.length);
-  const result = simulateTraefik(objects, { ...(entryPoint ? { entryPoint } : {}), host, headers, query });
-  const route = result.router ? routeOf(objects, result.router) : undefined;
+/** The next hop of a branch: the destination's workload calls the next host, from its own namespace and labels. */
+function nextRequest(d: RoutedDestination, host: string): ExplainRequest {
+  const namespace = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(d.host)?.[1];
   return {
-    gateway,
+    gateway: 'mesh',
     host,
-    status: result.status === 'routed' ? 'routed' : 'no-route',
+    headers: d.headers,
+    ...(namespace !== undefined ? { sourceNamespace: namespace } : {}),
+    ...(d.labels ? { sourceLabels: d.labels } : {}),
+  };
+}
+
+function whyIstio(h: IstioHop): string[] {
+  if (h.status === 'passthrough' || h.status === 'not-found' || h.status === 'no-route') return [...h.notes.slice(-1)];
+  if (h.conditions.length === 0) return [h.matchIndex === undefined && h.routeIndex !== undefined ? 'the route has no match conditions: it takes every request that reaches it' : 'the matched block has no request conditions'];
+  return [...h.conditions];
+}
+
+/** The first hop through Traefik: router by priority, middlewares, backends (Services); then the mesh. */
+function traefikHop(model: Model, laneHeader: string | undefined, request: ExplainRequest, share: number, rest: readonly string[]): ExplainedHop {
+  const result: TraefikHop = model.routeTraefik({
+    via: request.gateway,
+    authority: request.host,
+    ...(request.scheme ? { scheme: request.scheme } : {}),
+    ...(request.method ? { method: request.method } : {}),
+    ...(request.path ? { path: request.path } : {}),
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.query ? { query: request.query } : {}),
+  });
+  const lane = laneHeader !== undefined ? result.headers[laneHeader.toLowerCase()] : undefined;
+  return {
+    gateway: request.gateway,
+    host: request.host,
+    status: result.status === 'routed' ? 'routed' : result.status === 'redirect' ? 'redirect' : 'not-found',
     ...(result.router !== undefined ? { router: result.router } : {}),
+    ...(result.rule !== undefined ? { rule: result.rule } : {}),
     ...(result.priority !== undefined ? { priority: result.priority } : {}),
-    middlewares: result.middlewares.map((m) => `${m.name} (${m.type})`),
-    why: result.status === 'routed' ? [`rule ${route?.match ?? '?'} holds, and no matching route has a higher priority`] : ['no router matches: Traefik answers 404'],
+    middlewares: result.middlewares.map((m) => `${m.name} (${m.type}${m.effect !== undefined ? `: ${m.effect}` : ''})`),
+    why: result.router !== undefined ? [`rule ${result.rule} holds, and no matching router has a higher priority`] : [...result.notes.slice(-1)],
     destinations: result.backends.map((b) => {
       const branch = (share * b.weight) / 100;
-      const backendHost = `${b.service}.${b.namespace}.svc.cluster.local`;
-      const lane = laneHeader !== undefined ? result.headers[laneHeader.toLowerCase()] : undefined;
-      const next = nextHop(h, result.headers, branch);
+      const next = rest.length > 0 && !b.standby ? hop(model, laneHeader, { gateway: 'mesh', host: rest[0]!, headers: result.headers, sourceNamespace: b.namespace }, branch, rest.slice(1)) : undefined;
       return {
         weight: b.weight,
-        host: backendHost,
+        host: `${b.service}.${b.namespace}.svc.cluster.local`,
         ...(typeof b.port === 'number' ? { port: b.port } : {}),
         headers: result.headers,
-        ...(result.problems.length > 0 ? { problem: result.problems.join('; ') } : {}),
+        ...(result.path !== (request.path ?? '/') ? { path: result.path } : {}),
+        ...(result.problems.length > 0 ? { problem: result.problems.join('; ') } : b.standby ? { problem: 'failover standby: takes requests only while the main service is unhealthy' } : {}),
         share: branch,
         ...(lane !== undefined ? { lane } : {}),
         ...(next ? { next } : {}),
       };
     }),
+    ...(result.mirrors.length > 0 ? { mirrors: result.mirrors.map((m) => ({ host: `${m.service}.${m.namespace}.svc.cluster.local`, ...(typeof m.port === 'number' ? { port: m.port } : {}), percent: m.percent, share: (share * m.percent) / 100 })) } : {}),
+    ...(result.redirect ? { redirect: { ...result.redirect, share } } : {}),
+    notes: result.router !== undefined ? result.notes : result.notes.slice(0, -1),
   };
 }
 
-function routeOf(objects: readonly KubeObject[], router: string): { match: string } | undefined {
-  const [ref, index] = router.split('#');
-  const ir = objects.find((o) => o.kind === 'IngressRoute' && `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}` === ref);
-  return (ir?.spec as { routes?: { match: string }[] } | undefined)?.routes?.[Number(index)];
-}
-
-/** The conditions of the match block that held, in words. */
-function reasons(
-  objects: readonly KubeObject[],
-  virtualService: string | undefined,
-  routeIndex: number | undefined,
-  matchIndex: number | undefined,
-  status: string,
-): string[] {
-  if (status === 'passthrough') return ['no VirtualService binds this host for this gateway: every endpoint of the host'];
-  if (status === 'no-route') return ['no route matches: Envoy answers 404 (NR)'];
-  const vs = objects.find((o) => o.kind === 'VirtualService' && `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}` === virtualService);
-  const route = (vs?.spec as { http?: { match?: Record<string, unknown>[] }[] } | undefined)?.http?.[routeIndex ?? -1];
-  const block = matchIndex !== undefined ? route?.match?.[matchIndex] : undefined;
-  if (!block) return ['the route has no match conditions: it takes every request that reaches it'];
-  const out: string[] = [];
-  for (const [field, value] of Object.entries(block)) {
-    if (field === 'headers' || field === 'queryParams') {
-      for (const [name, m] of Object.entries(value as Record<string, Record<string, string>>)) out.push(`${field}.${name} ${describeMatch(m)}`);
-    } else if (typeof value === 'object' && value !== null) out.push(`${field} ${describeMatch(value as Record<string, string>)}`);
-  }
-  return out;
-}
-
-function describeMatch(m: Record<string, string>): string {
-  const [kind, value] = Object.entries(m)[0] ?? ['any', ''];
-  return `${kind} ${JSON.stringify(value)}`;
-}
-
-function lower(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
 /** "v1", "{lane: dev-x}", "endpoint 10.10.0.7:9080" or the host: how people name a destination. */
-export function destinationLabel(d: Pick<SimulatedDestination, 'host' | 'subset' | 'labels' | 'endpoints'>): string {
-  if (d.endpoints) return d.endpoints.map((e) => `endpoint ${e.address}${e.port !== undefined ? `:${e.port}` : ''}`).join(', ');
+export function destinationLabel(d: Pick<RoutedDestination, 'host' | 'subset' | 'labels' | 'endpoints'>): string {
+  if (d.endpoints && d.endpoints.length > 0) return d.endpoints.map((e) => `endpoint ${e.address}${e.port !== undefined ? `:${e.port}` : ''}`).join(', ');
   if (d.labels) {
     const entries = Object.entries(d.labels);
     if (entries.length === 1 && entries[0]![0] === 'version') return entries[0]![1];
     return `{${entries.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
   }
+  // A subset no DestinationRule defines is still named: it is where the route sends (and fails).
+  if (d.subset !== undefined) return d.subset;
   return d.host.replace(/\.svc\.cluster\.local$/, '');
 }
 
@@ -185,22 +191,33 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
   const walk = (h: ExplainedHop, depth: number, n: number) => {
     const pad = '  '.repeat(depth);
     const via = h.gateway === 'mesh' ? 'inside the mesh' : h.gateway.startsWith('traefik:') ? `through Traefik entry point ${h.gateway.slice(8) || '(any)'}` : `through gateway ${h.gateway}`;
-    lines.push(`${pad}hop ${n}: ${h.host}, ${via}`);
+    lines.push(`${pad}hop ${n}: ${h.host}${h.port !== undefined ? `:${h.port}` : ''}, ${via}`);
     const what = h.router
       ? `IngressRoute ${h.router.replace('#', ', route #')} (priority ${h.priority})`
-      : h.virtualService
-        ? `VirtualService ${h.virtualService}, route ${h.route !== undefined ? `"${h.route}"` : `#${h.routeIndex}`}`
+      : h.virtualService && h.routeIndex === undefined
+        ? `VirtualService ${h.virtualService}: none of its routes takes the request`
+        : h.virtualService
+        ? `VirtualService ${h.virtualService}, route ${h.route !== undefined ? `"${h.route}"` : `#${h.routeIndex ?? '?'}`}${h.delegate ? ` (delegated to ${h.delegate.ref}, route #${h.delegate.index})` : ''}`
         : h.status === 'passthrough'
           ? 'no VirtualService'
-          : 'no route';
+          : h.status === 'redirect'
+            ? 'redirected'
+            : 'no route';
     lines.push(`${pad}  ${what}`);
     if (h.middlewares && h.middlewares.length > 0) lines.push(`${pad}    middlewares: ${h.middlewares.join(', ')}`);
     for (const reason of h.why) lines.push(`${pad}    because ${reason}`);
+    for (const note of h.notes) if (!h.why.includes(note)) lines.push(`${pad}    note: ${note}`);
+    if (h.fault?.abort) lines.push(`${pad}  ✗ fault: ${fmt(h.fault.abort.percent)}% aborted with ${h.fault.abort.httpStatus !== undefined ? `HTTP ${h.fault.abort.httpStatus}` : `gRPC ${h.fault.abort.grpcStatus}`} [${fmt(h.fault.abortShare ?? 0)}% of all requests]`);
+    if (h.fault?.delay) lines.push(`${pad}  ⧗ fault: ${fmt(h.fault.delay.percent)}% delayed by ${h.fault.delay.fixedDelay} [${fmt(h.fault.delayShare ?? 0)}% of all requests]`);
+    if (h.redirect) lines.push(`${pad}  ↪ redirect ${h.redirect.status} to ${h.redirect.location} [${fmt(h.redirect.share)}% of all requests]`);
+    if (h.directResponse) lines.push(`${pad}  ⇐ direct response ${h.directResponse.status}${h.directResponse.body !== undefined ? ` ${JSON.stringify(h.directResponse.body)}` : ''} [${fmt(h.directResponse.share)}% of all requests]`);
+    for (const m of h.mirrors ?? []) lines.push(`${pad}  ⧉ mirror ${fmt(m.percent)}% to ${m.host}${m.subset !== undefined ? ` subset ${m.subset}` : ''} [${fmt(m.share)}% of all requests]`);
     for (const d of h.destinations) {
       const subset = d.subset !== undefined ? ` subset ${d.subset}` : '';
       const carried = laneHeader !== undefined ? `; ${laneHeader}: ${d.lane ?? '(none)'}` : '';
       const label = destinationLabel(d);
-      lines.push(`${pad}  → ${fmt(d.weight)}% to ${d.host}${subset}${d.subset !== undefined || d.endpoints ? ` (${label})` : ''}${carried}${d.share !== d.weight ? ` [${fmt(d.share)}% of all requests]` : ''}`);
+      const rewritten = d.path !== undefined || d.authority !== undefined ? ` as ${d.authority ?? ''}${d.path ?? ''}` : '';
+      lines.push(`${pad}  → ${fmt(d.weight)}% to ${d.host}${d.port !== undefined ? `:${d.port}` : ''}${subset}${d.subset !== undefined || d.endpoints ? ` (${label})` : ''}${rewritten}${carried}${d.share !== d.weight ? ` [${fmt(d.share)}% of all requests]` : ''}`);
       if (d.problem) lines.push(`${pad}    ✗ ${d.problem}`);
       if (d.next) walk(d.next, depth + 2, n + 1);
     }

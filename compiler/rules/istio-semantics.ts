@@ -36,6 +36,7 @@ interface VirtualServiceSpec {
     route?: { destination?: { host?: string; subset?: string }; weight?: number; headers?: { request?: Ops } }[];
     redirect?: unknown;
     directResponse?: unknown;
+    delegate?: unknown;
     headers?: { request?: Ops };
     timeout?: string;
     retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
@@ -44,7 +45,9 @@ interface VirtualServiceSpec {
 
 function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] {
   const out: string[] = [];
-  if (!spec?.hosts || spec.hosts.length === 0) out.push('spec.hosts: a VirtualService must name at least one host.');
+  // A VirtualService without hosts is a delegate (Istio validation.go: delegates name no hosts and no gateways).
+  const isDelegate = !spec?.hosts || spec.hosts.length === 0;
+  if (isDelegate && (spec?.gateways ?? []).length > 0) out.push('spec.gateways: a delegate VirtualService (one without hosts) must not name gateways; its root binds them.');
   // Istio's validateGatewayNames: "namespace/name" (split at the first "/") or a DNS name; labels of either case.
   (spec?.gateways ?? []).forEach((g, i) => {
     if (g !== 'mesh' && !isGatewayReference(g))
@@ -58,8 +61,9 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
   }
   (spec?.http ?? []).forEach((route, r) => {
     const at = `spec.http[${r}]`;
-    if ((route.route?.length ?? 0) === 0 && route.redirect === undefined && route.directResponse === undefined)
-      out.push(`${at}: an HTTP route needs a route, a redirect or a direct response.`);
+    if ((route.route?.length ?? 0) === 0 && route.redirect === undefined && route.directResponse === undefined && route.delegate === undefined)
+      out.push(`${at}: an HTTP route needs a route, a redirect, a direct response or a delegate.`);
+    if (route.delegate !== undefined && isDelegate) out.push(`${at}.delegate: a delegate VirtualService cannot delegate again (Istio allows one level).`);
     (route.match ?? []).forEach((m, i) => {
       for (const [kind, map] of [['headers', m.headers], ['queryParams', m.queryParams]] as const) {
         for (const [name, sm] of Object.entries(map ?? {})) {
@@ -82,9 +86,10 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
     out.push(...durationProblems(`${at}.timeout`, route.timeout));
     out.push(...durationProblems(`${at}.retries.perTryTimeout`, route.retries?.perTryTimeout));
     if (route.retries?.retryOn !== undefined) {
-      for (const token of route.retries.retryOn.split(',').map((t) => t.trim())) {
+      // Istio splits on "," and does not trim (validation.go validateHTTPRetry): "5xx, reset" has the token " reset".
+      for (const token of route.retries.retryOn.split(',')) {
         if (!(RETRY_ON_TOKENS as readonly string[]).includes(token) && !/^[1-5]\d\d$/.test(token))
-          out.push(`${at}.retries.retryOn: "${token}" is not a retry condition Envoy knows.`);
+          out.push(`${at}.retries.retryOn: "${token}" is not a retry condition Envoy knows${token !== token.trim() ? ' (Istio does not trim spaces around the commas)' : ''}.`);
       }
     }
   });

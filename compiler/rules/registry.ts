@@ -11,10 +11,12 @@ import { istioNoWildcardHosts } from './checks/istio-no-wildcard-hosts';
 import { istioSemanticRules } from './checks/istio-semantic-rules';
 import { istioWeightsValid } from './checks/istio-weights-valid';
 import { kubernetesObjectSize } from './checks/kubernetes-object-size';
+import { kubernetesUniqueIdentities } from './checks/kubernetes-unique-identities';
 import { traefikCircuitBreakerExpression } from './checks/traefik-circuit-breaker-expression';
 import { traefikEntryResilience } from './checks/traefik-entry-resilience';
 import { traefikLaneHeaderGuarded } from './checks/traefik-lane-header-guarded';
 import { traefikMaxWeightChange } from './checks/traefik-max-weight-change';
+import { traefikReferencesResolve } from './checks/traefik-references-resolve';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [
@@ -29,11 +31,13 @@ export const RULES: readonly Rule[] = [
   istioMaxWeightChange,
   istioExternalOwner,
   kubernetesObjectSize,
+  kubernetesUniqueIdentities,
   graylaneLanesAllowed,
   traefikCircuitBreakerExpression,
   traefikLaneHeaderGuarded,
   traefikEntryResilience,
   traefikMaxWeightChange,
+  traefikReferencesResolve,
 ];
 
 export function ruleNamed(name: string): Rule | undefined {

@@ -8,7 +8,8 @@ export function routeResilience(r: Resilience | undefined): Record<string, unkno
         retries: {
           attempts: r.retries.attempts,
           ...(r.retries.perTryTimeout !== undefined ? { perTryTimeout: r.retries.perTryTimeout } : {}),
-          ...(r.retries.retryOn !== undefined ? { retryOn: r.retries.retryOn } : {}),
+          // Istio splits retryOn on "," without trimming, so spaces the spec allows are dropped here.
+          ...(r.retries.retryOn !== undefined ? { retryOn: r.retries.retryOn.split(',').map((t) => t.trim()).join(',') } : {}),
         },
       }
     : {};

@@ -1,46 +1,50 @@
-import type { StackRule } from '../rule';
+import { modelOf } from '../../model/model';
+import { resolveShortname } from '../../model/istio-model';
+import type { Destination } from '../../model/istio-types';
+import type { K8sObject, StackRule } from '../rule';
 import { ISTIO, ref } from '../rule';
-import { destinationHost, namespaceOf, vsSpec } from './istio-helpers';
 
 /**
- * Every VirtualService destination names a host that exists and a subset that a DestinationRule of that host
- * defines (Istio's IST0101). Otherwise Envoy has no cluster for it and answers 503 NC.
+ * Every VirtualService destination — HTTP, TCP and TLS routes, mirrors, delegates — names a host that exists and
+ * a subset that a DestinationRule of that host defines (Istio's IST0101). Otherwise Envoy has no cluster for it
+ * and answers 503 NC; a missing delegate drops the root's route.
  */
 export const istioDestinationResolves: StackRule = {
   name: 'istio-destination-resolves',
   scope: 'stack',
-  description: 'Every VirtualService destination resolves: its subset is defined and its host exists.',
+  description: 'Every VirtualService destination resolves: its subset is defined, its host exists, its delegate exists.',
   rationale: 'A route to an undefined subset or unknown host fails with 503 (NC) for every request it takes.',
   defaultLevel: 'mandatory',
-  kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:DestinationRule`, `${ISTIO}:ServiceEntry`],
+  kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:DestinationRule`, `${ISTIO}:ServiceEntry`, 'v1:Service'],
   check(objects) {
-    const subsets = new Map<string, Set<string>>();
-    const entryHosts = new Set<string>();
-    for (const o of objects) {
-      if (o.kind === 'DestinationRule') {
-        const spec = (o.spec ?? {}) as { host?: string; subsets?: { name: string }[] };
-        const host = destinationHost(spec.host ?? '', namespaceOf(o));
-        const set = subsets.get(host) ?? new Set<string>();
-        for (const s of spec.subsets ?? []) set.add(s.name);
-        subsets.set(host, set);
-      }
-      if (o.kind === 'ServiceEntry') for (const h of ((o.spec ?? {}) as { hosts?: string[] }).hosts ?? []) entryHosts.add(h);
-    }
-    const out: { object: (typeof objects)[number]; message: string }[] = [];
-    for (const vs of objects.filter((o) => o.kind === 'VirtualService')) {
+    const model = modelOf(objects).istio;
+    const out: { object: K8sObject; message: string }[] = [];
+    for (const vs of model.virtualServices) {
+      const object = vs.stored.object;
+      for (const p of vs.problems) out.push({ object, message: `${ref(object)} ${p}` });
       const seen = new Set<string>();
-      vsSpec(vs).http.forEach((route, r) => {
-        for (const { destination: d } of route.route ?? []) {
-          const host = destinationHost(d.host, namespaceOf(vs));
-          const key = `${host}|${d.subset ?? ''}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          if (!host.endsWith('.svc.cluster.local') && !entryHosts.has(host) && !entryHosts.has(d.host))
-            out.push({ object: vs, message: `${ref(vs)} route ${route.name ?? `#${r}`} sends requests to host ${d.host}, which is neither a Kubernetes Service nor in any ServiceEntry; Envoy has no cluster for it.` });
-          else if (d.subset !== undefined && !subsets.get(host)?.has(d.subset))
-            out.push({ object: vs, message: `${ref(vs)} route ${route.name ?? `#${r}`} sends requests to subset "${d.subset}" of ${host}, which no DestinationRule defines (IST0101); they fail with 503 NC.` });
-        }
-      });
+      const visit = (d: Destination | undefined, where: string) => {
+        if (!d) return;
+        const host = resolveShortname(d.host, vs.namespace).toLowerCase();
+        const key = `${host}|${d.subset ?? ''}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const entry = model.serviceEntryFor(vs.namespace, host) ?? model.allDestinationRules(host).length >= 0 ? model.serviceEntryFor(vs.namespace, host) : undefined;
+        const known = entry !== undefined || (model.hasServices ? model.serviceFor(host) !== undefined : host.endsWith('.svc.cluster.local'));
+        if (!known)
+          out.push({ object, message: `${ref(object)} ${where} sends requests to host ${d.host}, which is neither a Kubernetes Service${model.hasServices ? ' in the input' : ''} nor in a ServiceEntry visible in namespace ${vs.namespace}; Envoy has no cluster for it (IST0101).` });
+        else if (d.subset !== undefined && !model.allDestinationRules(host).some((dr) => dr.subsets.has(d.subset!)))
+          out.push({ object, message: `${ref(object)} ${where} sends requests to subset "${d.subset}" of ${host}, which no DestinationRule defines (IST0101); they fail with 503 NC.` });
+      };
+      // Delegates are checked through their roots (their short hosts resolve in the delegate's namespace either way).
+      for (const r of vs.http) {
+        const name = `route ${r.route.name ?? `#${r.index}`}`;
+        for (const d of r.route.route ?? []) visit(d.destination, name);
+        visit(r.route.mirror, `${name} mirror`);
+        for (const m of r.route.mirrors ?? []) visit(m.destination, `${name} mirror`);
+      }
+      vs.tcp.forEach((route, i) => (route.route ?? []).forEach((d) => visit(d.destination, `tcp route #${i}`)));
+      vs.tls.forEach((route, i) => (route.route ?? []).forEach((d) => visit(d.destination, `tls route #${i}`)));
     }
     return out;
   },

@@ -1,5 +1,10 @@
 import { traefikKinds } from '../rule';
-import { maxWeightChangeRule, traefikShares } from './weight-changes';
+import { maxWeightChangeRule } from './weight-changes';
 
-/** A change moves no TraefikService share by more than `maxChange` points. */
-export const traefikMaxWeightChange = maxWeightChangeRule('traefik-max-weight-change', traefikKinds('TraefikService'), 'TraefikService', traefikShares);
+/** A change moves no Traefik request class's share by more than `maxChange` points. */
+export const traefikMaxWeightChange = maxWeightChangeRule(
+  'traefik-max-weight-change',
+  [...traefikKinds('IngressRoute'), ...traefikKinds('TraefikService'), ...traefikKinds('Middleware')],
+  'Traefik',
+  'traefik',
+);

@@ -1,79 +1,63 @@
-/** Weighted shares of routes, keyed so the same share can be found before and after a change. */
-import type { K8sObject, StackRule } from '../rule';
-import { vsSpec } from './istio-helpers';
+/**
+ * How far one update moves traffic, per request class: the same requests (the union of the classes both sides
+ * tell apart: entry host and match, service × lane, Traefik rule) routed by the object model before and after.
+ * Keyed by what requests match and where they go, so renaming a rule, replacing a split by a bare Service or
+ * picking another step cannot hide a move.
+ */
+import { requestClasses, type RequestClass } from '../../inspect/request-classes';
+import { trafficTable } from '../../inspect/traffic';
+import { modelOf } from '../../model/model';
+import type { K8sObject, RuleContext, StackRule } from '../rule';
+import { LANE_HEADER_ANNOTATION, ref } from '../rule';
 
-export interface Share {
+export interface Move {
   readonly object: K8sObject;
-  /** "VirtualService ns/name route R" or "TraefikService ns/name". */
+  /** The request class. */
   readonly where: string;
   readonly destination: string;
-  readonly weight: number;
+  readonly from: number;
+  readonly to: number;
 }
 
-export function istioShares(objects: readonly K8sObject[]): Share[] {
-  return objects
-    .filter((o) => o.kind === 'VirtualService')
-    .flatMap((vs) =>
-      vsSpec(vs).http.flatMap((route, r) => {
-        const dests = route.route ?? [];
-        // A share is its destination and the lane it tags requests with: 1% tagged gray to the same pods is
-        // another share than 99% untagged.
-        const sums = new Map<string, number>();
-        for (const d of dests) sums.set(dest(d), (sums.get(dest(d)) ?? 0) + (dests.length < 2 ? 100 : d.weight ?? 0));
-        return [...sums].map(([destination, weight]) => ({ object: vs, where: where(vs, route.name ?? `#${r}`), destination, weight }));
-      }),
-    );
-}
-
-export function traefikShares(objects: readonly K8sObject[]): Share[] {
-  return objects
-    .filter((o) => o.kind === 'TraefikService')
-    .flatMap((ts) => {
-      const services = ((ts.spec ?? {}) as { weighted?: { services?: { name: string; namespace?: string; weight?: number }[] } }).weighted?.services ?? [];
-      const total = services.reduce((a, s) => a + (s.weight ?? 1), 0);
-      return services.map((s) => ({ object: ts, where: `TraefikService ${ts.metadata?.namespace ?? 'default'}/${ts.metadata?.name}`, destination: `${s.namespace ? `${s.namespace}/` : ''}${s.name}`, weight: total === 0 ? 0 : (100 * (s.weight ?? 1)) / total }));
-    });
-}
-
-/** Shares that moved by more than `max` points between `before` and `after` (a new or removed share moves from or to 0). */
-export function bigMoves(before: readonly Share[], after: readonly Share[], max: number): { share: Share; from: number; to: number }[] {
-  const key = (s: Share) => `${s.where}|${s.destination}`;
-  const old = new Map(before.map((s) => [key(s), s]));
-  const routes = new Set(before.map((s) => s.where));
-  const now = new Map(after.map((s) => [key(s), s]));
-  const routesNow = new Set(after.map((s) => s.where));
-  const out: { share: Share; from: number; to: number }[] = [];
-  for (const s of after) {
-    // A route that did not exist before is new, not moved.
-    if (!routes.has(s.where)) continue;
-    const from = old.get(key(s))?.weight ?? 0;
-    if (Math.abs(s.weight - from) > max) out.push({ share: s, from, to: s.weight });
-  }
-  // Shares that disappeared from a route that still exists moved to 0.
-  for (const s of before) {
-    if (routesNow.has(s.where) && !now.has(key(s)) && s.weight > max) {
-      const anchor = after.find((a) => a.where === s.where)!;
-      out.push({ share: { ...s, object: anchor.object }, from: s.weight, to: 0 });
+/** Shares that moved by more than `max` points between `before` and `after` for the classes of one engine. */
+export function classMoves(before: readonly K8sObject[], after: readonly K8sObject[], engine: RequestClass['engine'], max: number, laneHeader: string | undefined): Move[] {
+  const a = modelOf(after);
+  const b = modelOf(before);
+  const header = laneHeader ?? annotatedHeader(after) ?? annotatedHeader(before);
+  const context = header !== undefined ? { laneHeader: header } : {};
+  const classes = new Map<string, RequestClass>();
+  for (const c of [...requestClasses(a, context), ...requestClasses(b, context)]) if (c.engine === engine && !classes.has(c.key)) classes.set(c.key, c);
+  // A class neither side routes anywhere yet (new hosts) is new, not moved.
+  const old = trafficTable(b, [...classes.values()], header);
+  const now = trafficTable(a, [...classes.values()], header);
+  const out: Move[] = [];
+  for (const [where, row] of now) {
+    const was = old.get(where)!;
+    if (was.object === undefined) continue;
+    const object = row.object ?? was.object;
+    for (const destination of [...new Set([...row.shares.keys(), ...was.shares.keys()])].sort()) {
+      const from = was.shares.get(destination) ?? 0;
+      const to = row.shares.get(destination) ?? 0;
+      if (Math.abs(to - from) > max) out.push({ object, where, destination, from, to });
     }
   }
   return out;
 }
 
-function where(vs: K8sObject, route: string): string {
-  return `VirtualService ${vs.metadata?.namespace ?? 'default'}/${vs.metadata?.name} route ${route}`;
-}
-
-function dest(d: { destination: { host: string; subset?: string }; headers?: { request?: { set?: Record<string, string>; remove?: string[] } } }): string {
-  const tags = Object.entries(d.headers?.request?.set ?? {}).map(([k, v]) => ` (${k}: ${v})`).join('');
-  return `${d.destination.host}${d.destination.subset !== undefined ? `/${d.destination.subset}` : ''}${tags}`;
+function annotatedHeader(objects: readonly K8sObject[]): string | undefined {
+  for (const o of objects) {
+    const h = o.metadata?.annotations?.[LANE_HEADER_ANNOTATION];
+    if (h !== undefined) return h;
+  }
+  return undefined;
 }
 
 /** A rule that stops one update from moving a share by more than `maxChange` points against the baseline. */
-export function maxWeightChangeRule(name: string, kinds: readonly string[], what: string, shares: (objects: readonly K8sObject[]) => Share[]): StackRule {
+export function maxWeightChangeRule(name: string, kinds: readonly string[], what: string, engine: RequestClass['engine']): StackRule {
   return {
     name,
     scope: 'stack',
-    description: `No ${what} share moves by more than maxChange points in one update.`,
+    description: `No ${what} share of a request class moves by more than maxChange points in one update.`,
     rationale: 'Progressive delivery moves in steps; a jump from 5% to 100% skips every check the steps exist for.',
     defaultLevel: 'disabled',
     kinds,
@@ -81,12 +65,12 @@ export function maxWeightChangeRule(name: string, kinds: readonly string[], what
       maxChange: { type: 'number', minimum: 0, maximum: 100, description: 'Largest move of one share, in percentage points.' },
       baseline: { type: 'string', description: "Policy pack: path of the previous release's rendered YAML (file or directory)." },
     },
-    check(objects, context) {
+    check(objects, context: RuleContext) {
       if (!context.baseline) return [];
       const max = (context.config.maxChange as number | undefined) ?? 25;
-      return bigMoves(shares(context.baseline), shares(objects), max).map(({ share, from, to }) => ({
-        object: share.object,
-        message: `${share.where} moves ${share.destination} from ${percent(from)}% to ${percent(to)}%, more than the ${max} points one update may move.`,
+      return classMoves(context.baseline, objects, engine, max, context.laneHeader).map((m) => ({
+        object: m.object,
+        message: `${ref(m.object)}: requests "${m.where}" move ${m.destination} from ${percent(m.from)}% to ${percent(m.to)}%, more than the ${max} points one update may move.`,
       }));
     },
   };

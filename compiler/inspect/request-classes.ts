@@ -1,0 +1,215 @@
+/**
+ * The requests a set of objects tells apart: one class per entry route match (gateway, host and conditions),
+ * per service host with and without each lane inside the mesh, and per Traefik router rule — each with a
+ * representative request that belongs to it. Classes are keyed by what they match, never by route names, so a
+ * renamed rule is the same class and a reviewer sees where the same requests go before and after.
+ */
+import { fullMatch } from '../simulate/string-match';
+import type { HttpMatch, StringMatch } from '../model/istio-types';
+import type { Model } from '../model/model';
+import type { Request } from '../model/request';
+import type { RuleNode } from '../simulate/traefik-rule';
+
+export interface RequestClass {
+  readonly key: string;
+  readonly request: Request;
+  readonly engine: 'istio' | 'traefik';
+}
+
+export interface ClassContext {
+  readonly laneHeader?: string;
+  /** Lane names to try at every service (from the spec, or found in the objects' lane-header matches). */
+  readonly lanes?: readonly string[];
+}
+
+export function requestClasses(model: Model, context: ClassContext = {}): RequestClass[] {
+  const out = new Map<string, RequestClass>();
+  const add = (c: RequestClass) => {
+    if (!out.has(c.key)) out.set(c.key, c);
+  };
+  const header = context.laneHeader?.toLowerCase();
+  const lanes = context.lanes ?? (header ? lanesIn(model, header) : []);
+  for (const vs of model.istio.virtualServices) {
+    if (vs.isDelegate) continue;
+    for (const gateway of vs.gateways) {
+      for (const host of vs.hosts) {
+        const authority = host.startsWith('*') ? `any${host.slice(1)}`.replace(/^any$/, 'any.example') : host;
+        const where = gateway === 'mesh' ? short(host) : `entry ${gateway} ${host}`;
+        const namespace = gateway === 'mesh' ? vs.namespace : undefined;
+        const base: Request = { via: gateway, authority, ...(namespace ? { sourceNamespace: namespace } : {}) };
+        if (gateway === 'mesh') {
+          add({ key: `${where}, no lane`, request: base, engine: 'istio' });
+          for (const lane of lanes) add({ key: `${where}, lane ${lane}`, request: { ...base, headers: { [header!]: lane } }, engine: 'istio' });
+        }
+        for (const r of vs.http) {
+          for (const m of r.route.match ?? []) {
+            if (m.gateways && m.gateways.length > 0 && !m.gateways.some((g) => g === gateway || `${vs.namespace}/${g}` === gateway)) continue;
+            const sample = sampleIstio(m, base);
+            // A block that only tests the lane header is the lane's own row.
+            const laneOnly = gateway === 'mesh' && header !== undefined && Object.keys(m).length === 1 && Object.keys(m.headers ?? {}).length === 1 && m.headers?.[header]?.exact !== undefined && lanes.includes(m.headers[header].exact);
+            if (sample && !laneOnly) add({ key: `${where}: ${sample.words}`, request: sample.request, engine: 'istio' });
+          }
+        }
+        if (gateway !== 'mesh') add({ key: `${where}: every other request`, request: base, engine: 'istio' });
+      }
+    }
+  }
+  for (const router of model.traefik.routers) {
+    if (!router.rule) continue;
+    const sample = sampleTraefik(router.rule);
+    if (!sample) continue;
+    const entry = router.entryPoints?.[0] ?? '';
+    add({ key: `traefik ${entry || '(any entry point)'}${router.tls ? ' tls' : ''}: ${router.match}`, request: { via: `traefik:${entry}`, ...sample, ...(router.tls ? { scheme: 'https' } : {}) }, engine: 'traefik' });
+  }
+  return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function short(host: string): string {
+  return host.replace(/\.svc\.cluster\.local$/, '');
+}
+
+/** A request satisfying a match block, and the block in words; undefined when the model cannot build one. */
+function sampleIstio(m: HttpMatch, base: Request): { request: Request; words: string } | undefined {
+  const words: string[] = [];
+  let request: Request = base;
+  const value = (sm: StringMatch | undefined): string | undefined => (sm ? sampleString(sm) : undefined);
+  if (m.uri) {
+    const v = value(m.uri);
+    if (v === undefined) return undefined;
+    request = { ...request, path: v };
+    words.push(`path ${describe(m.uri)}`);
+  }
+  if (m.method) {
+    const v = value(m.method);
+    if (v === undefined) return undefined;
+    request = { ...request, method: v };
+    words.push(`method ${describe(m.method)}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, sm] of Object.entries(m.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const v = value(sm);
+    if (v === undefined) return undefined;
+    headers[name.toLowerCase()] = v;
+    words.push(`header ${name.toLowerCase()} ${describe(sm)}`);
+  }
+  if (Object.keys(headers).length > 0) request = { ...request, headers };
+  const query: Record<string, string> = {};
+  for (const [name, sm] of Object.entries(m.queryParams ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const v = value(sm);
+    if (v === undefined) return undefined;
+    query[name] = v;
+    words.push(`query ${name} ${describe(sm)}`);
+  }
+  if (Object.keys(query).length > 0) request = { ...request, query };
+  if (m.port) {
+    request = { ...request, port: m.port };
+    words.push(`port ${m.port}`);
+  }
+  if (m.sourceLabels && !Array.isArray(m.sourceLabels)) {
+    request = { ...request, sourceLabels: m.sourceLabels as Record<string, string> };
+    words.push(`caller ${Object.entries(m.sourceLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
+  }
+  if (m.sourceNamespace) {
+    request = { ...request, sourceNamespace: m.sourceNamespace };
+    words.push(`caller namespace ${m.sourceNamespace}`);
+  }
+  if (Array.isArray(m.sourceLabels) || m.trafficLabel || m.authority || m.scheme || m.withoutHeaders) return undefined;
+  return words.length > 0 ? { request, words: words.join(', ') } : undefined;
+}
+
+function describe(sm: StringMatch): string {
+  if (sm.exact !== undefined) return `= ${JSON.stringify(sm.exact)}`;
+  if (sm.prefix !== undefined) return `starts with ${JSON.stringify(sm.prefix)}`;
+  if (sm.regex !== undefined) return `~ ${JSON.stringify(sm.regex)}`;
+  return 'present';
+}
+
+/** A string the match accepts: the exact value, the prefix itself, or a simple regex's literal reading. */
+export function sampleString(sm: StringMatch): string | undefined {
+  if (sm.exact !== undefined) return sm.exact;
+  if (sm.prefix !== undefined) return sm.prefix;
+  if (sm.regex !== undefined) {
+    const candidate = sm.regex
+      .replace(/^\^/, '')
+      .replace(/\$$/, '')
+      .replace(/\(\?:/g, '(')
+      .replace(/\((?:[^()|]*\|)*?([^()|]*)(?:\|[^()]*)?\)/g, '$1')
+      .replace(/\[\^?[^\]]*\][*?]/g, '')
+      .replace(/\[([^\]^])[^\]]*\][+]?/g, '$1')
+      .replace(/\\d[+*]?/g, '1')
+      .replace(/\.[*?]/g, '')
+      .replace(/\.\+?/g, 'x')
+      .replace(/\\(.)/g, '$1');
+    for (const s of [candidate, '', 'x']) if (fullMatch(sm.regex).test(s)) return s;
+    return undefined;
+  }
+  return 'present';
+}
+
+/** A request a Traefik rule takes (its Host, Path, Method, Header and Query conditions). */
+function sampleTraefik(node: RuleNode): Omit<Request, 'via'> | undefined {
+  const out: { authority?: string; path?: string; method?: string; headers: Record<string, string>; query: Record<string, string> } = { headers: {}, query: {} };
+  const visit = (n: RuleNode): boolean => {
+    switch (n.op) {
+      case 'and':
+        return visit(n.left) && visit(n.right);
+      case 'or':
+        return visit(n.left);
+      case 'not':
+        return true;
+      case 'call': {
+        const [a, b] = n.args;
+        switch (n.name) {
+          case 'Host':
+            out.authority = a;
+            return true;
+          case 'Path':
+          case 'PathPrefix':
+            out.path = a;
+            return true;
+          case 'Method':
+            out.method = a;
+            return true;
+          case 'Header':
+          case 'Headers':
+            out.headers[a!.toLowerCase()] = b ?? '';
+            return true;
+          case 'HeaderRegexp':
+          case 'HeadersRegexp': {
+            const v = sampleString({ regex: b ?? '' });
+            if (v === undefined) return false;
+            out.headers[a!.toLowerCase()] = v;
+            return true;
+          }
+          case 'Query':
+            if (b === undefined) {
+              const [k, ...rest] = (a ?? '').split('=');
+              out.query[k!] = rest.join('=');
+            } else out.query[a!] = b;
+            return true;
+          default:
+            return false;
+        }
+      }
+    }
+  };
+  if (!visit(node) || out.authority === undefined) return undefined;
+  return {
+    authority: out.authority,
+    ...(out.path !== undefined ? { path: out.path } : {}),
+    ...(out.method !== undefined ? { method: out.method } : {}),
+    ...(Object.keys(out.headers).length > 0 ? { headers: out.headers } : {}),
+    ...(Object.keys(out.query).length > 0 ? { query: out.query } : {}),
+  };
+}
+
+/** Lane names some VirtualService matches the lane header against (exactly). */
+function lanesIn(model: Model, header: string): string[] {
+  const lanes = new Set<string>();
+  for (const vs of model.istio.virtualServices)
+    for (const r of vs.http) for (const m of r.route.match ?? []) {
+      const exact = Object.entries(m.headers ?? {}).find(([k]) => k.toLowerCase() === header)?.[1]?.exact;
+      if (exact !== undefined) lanes.add(exact);
+    }
+  return [...lanes].sort();
+}

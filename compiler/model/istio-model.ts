@@ -1,0 +1,434 @@
+/**
+ * Istio's view of an object set, read the way istiod reads it (pilot/pkg/model at 1.30.3):
+ * - hosts qualified with ResolveShortnameToFQDN: a name without a dot is `<name>.<object namespace>.svc.cluster.local`;
+ *   a dotted name, `*` and an IP stay as written (virtualservice.go, ResolveVirtualServiceShortnames);
+ * - `exportTo` visibility per caller namespace (`*` by default, `.` its own namespace, `~` nobody);
+ * - VirtualServices in istiod's order: private to the caller's namespace, then exported to it, then public, each by
+ *   creation time — objects applied together share a creation second, so by name, then namespace
+ *   (push_context.go VirtualServicesForGateway, SelectVirtualServices; config.go sortConfigByCreationTime);
+ * - delegates merged into their root's routes (virtualservice.go MergeHTTPRoutes: matches combined, a conflicting
+ *   delegate route dropped, the root's fault/mirror/headers/timeout/retries inherited where the delegate has none);
+ * - DestinationRules of one host merged per namespace (subsets unique, first policy wins), looked up as
+ *   push_context.go destinationRule does: caller's namespace, then the service's, then the root namespace.
+ */
+import { ISTIO_GROUP, type ObjectSet, type Stored } from './object-set';
+import type {
+  DestinationRuleSpec,
+  GatewayServer,
+  GatewaySpec,
+  HttpMatch,
+  HttpRoute,
+  L4Route,
+  ServiceEntrySpec,
+  ServiceSpec,
+  StringMatch,
+  Subset,
+  VirtualServiceSpec,
+} from './istio-types';
+
+export const ROOT_NAMESPACE = 'istio-system';
+const CLUSTER_DOMAIN = 'cluster.local';
+
+/** Istio's ResolveShortnameToFQDN. */
+export function resolveShortname(host: string, namespace: string): string {
+  if (host === '' || host === '*' || host.includes('.') || host.includes(':')) return host;
+  return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+/** A gateway reference as Istio resolves it: `name` means the VirtualService's namespace. */
+export function resolveGateway(ref: string, namespace: string): string {
+  if (ref === 'mesh' || ref.includes('/')) return ref;
+  // `name.namespace` (the old form) is read by istiod as the namespace after the dot.
+  const dot = ref.indexOf('.');
+  return dot > 0 ? `${ref.slice(dot + 1)}/${ref.slice(0, dot)}` : `${namespace}/${ref}`;
+}
+
+/** How specifically `pattern` matches `host`: 0 none, exact highest, then longer wildcard suffixes. */
+export function hostSpecificity(pattern: string, host: string): number {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return 1_000_000;
+  if (p === '*') return 1;
+  if (p.startsWith('*')) {
+    const suffix = p.slice(1);
+    return h.endsWith(suffix) && h.length > suffix.length ? 1 + suffix.length : 0;
+  }
+  return 0;
+}
+
+/** Istio's exportTo: 0 private to the caller's namespace, 1 exported to it by name, 2 public, undefined hidden. */
+export function visibility(exportTo: readonly string[] | undefined, namespace: string, caller: string): 0 | 1 | 2 | undefined {
+  const list = exportTo && exportTo.length > 0 ? exportTo : ['*'];
+  if (list.includes('*')) return 2;
+  if (list.includes('~')) return undefined;
+  if (caller === namespace && list.includes('.')) return 0;
+  if (list.includes(caller)) return 1;
+  return undefined;
+}
+
+/** A route of a VirtualService, with where it came from (the root's route and, for delegates, the delegate's). */
+export interface ModelHttpRoute {
+  readonly route: HttpRoute;
+  /** Index in the root VirtualService's `http`. */
+  readonly index: number;
+  /** The delegate VirtualService this route comes from, and its index there. */
+  readonly delegate?: { readonly ref: string; readonly index: number };
+}
+
+export interface ModelVirtualService {
+  readonly stored: Stored;
+  readonly ref: string;
+  readonly namespace: string;
+  /** Hosts as Istio qualifies them. */
+  readonly hosts: readonly string[];
+  /** Gateways resolved to "namespace/name", or "mesh". */
+  readonly gateways: readonly string[];
+  readonly exportTo?: readonly string[];
+  readonly http: readonly ModelHttpRoute[];
+  readonly tcp: readonly L4Route[];
+  readonly tls: readonly L4Route[];
+  /** A VirtualService without hosts is a delegate: it applies only through a root's `delegate`. */
+  readonly isDelegate: boolean;
+  /** Problems met while reading it (a missing delegate, a conflicting delegate route). */
+  readonly problems: readonly string[];
+}
+
+export interface ConsolidatedDestinationRule {
+  readonly host: string;
+  readonly namespace: string;
+  readonly subsets: ReadonlyMap<string, Subset>;
+  readonly trafficPolicy?: unknown;
+  readonly sources: readonly Stored[];
+}
+
+export interface ModelGateway {
+  readonly stored: Stored;
+  readonly ref: string;
+  readonly servers: readonly GatewayServer[];
+}
+
+export class IstioModel {
+  readonly virtualServices: readonly ModelVirtualService[];
+  readonly gateways: ReadonlyMap<string, ModelGateway>;
+  /** VirtualServices by "namespace/name". */
+  readonly byRef: ReadonlyMap<string, ModelVirtualService>;
+  readonly notes: string[] = [];
+  private readonly drByNamespace = new Map<string, Map<string, ConsolidatedDestinationRule>>();
+  private readonly serviceEntries: Stored[];
+  private readonly services = new Map<string, Stored>();
+  /** Whether the set holds Kubernetes Services at all (if not, `*.svc.cluster.local` hosts are assumed to exist). */
+  readonly hasServices: boolean;
+  private readonly vsByHost = new Map<string, ModelVirtualService[]>();
+  private readonly wildcardVs: ModelVirtualService[] = [];
+  private readonly entriesByHost = new Map<string, Stored[]>();
+  private readonly wildcardEntries: Stored[] = [];
+  private readonly wildcardDrs = new Map<string, ConsolidatedDestinationRule[]>();
+  private readonly drsByHost = new Map<string, ConsolidatedDestinationRule[]>();
+  private readonly namespaces: ReadonlySet<string>;
+
+  constructor(readonly set: ObjectSet) {
+    const stored = sortByCreation(set.kind('VirtualService').filter((s) => s.group === ISTIO_GROUP));
+    const raw = stored.map((s) => readVirtualService(s));
+    const byRef = new Map(raw.map((v) => [v.ref, v]));
+    this.virtualServices = raw.map((v) => expandDelegates(v, byRef));
+    this.byRef = new Map(this.virtualServices.map((v) => [v.ref, v]));
+    for (const vs of this.virtualServices) {
+      for (const host of new Set(vs.hosts.map((h) => h.toLowerCase()))) {
+        if (host.startsWith('*')) {
+          if (!this.wildcardVs.includes(vs)) this.wildcardVs.push(vs);
+          continue;
+        }
+        const list = this.vsByHost.get(host) ?? [];
+        list.push(vs);
+        this.vsByHost.set(host, list);
+      }
+    }
+    this.gateways = new Map(
+      set.kind('Gateway').filter((s) => s.group === ISTIO_GROUP).map((s) => {
+        const ref = `${s.namespace}/${s.name}`;
+        return [ref, { stored: s, ref, servers: ((s.object.spec ?? {}) as GatewaySpec).servers ?? [] }];
+      }),
+    );
+    for (const s of sortByCreation(set.kind('DestinationRule').filter((x) => x.group === ISTIO_GROUP))) {
+      const spec = (s.object.spec ?? {}) as DestinationRuleSpec;
+      const host = resolveShortname(spec.host ?? '', s.namespace);
+      const byHost = this.drByNamespace.get(s.namespace) ?? new Map<string, ConsolidatedDestinationRule>();
+      const existing = byHost.get(host);
+      const subsets = new Map(existing?.subsets ?? []);
+      for (const subset of spec.subsets ?? []) if (!subsets.has(subset.name)) subsets.set(subset.name, subset);
+      byHost.set(host, {
+        host,
+        namespace: s.namespace,
+        subsets,
+        ...(existing?.trafficPolicy !== undefined ? { trafficPolicy: existing.trafficPolicy } : spec.trafficPolicy !== undefined ? { trafficPolicy: spec.trafficPolicy } : {}),
+        sources: [...(existing?.sources ?? []), s],
+      });
+      this.drByNamespace.set(s.namespace, byHost);
+    }
+    for (const [namespace, byHost] of this.drByNamespace) {
+      for (const dr of byHost.values()) {
+        if (dr.host.startsWith('*')) this.wildcardDrs.set(namespace, [...(this.wildcardDrs.get(namespace) ?? []), dr]);
+        else {
+          const list = this.drsByHost.get(dr.host.toLowerCase()) ?? [];
+          list.push(dr);
+          this.drsByHost.set(dr.host.toLowerCase(), list);
+        }
+      }
+    }
+    this.namespaces = new Set(set.all.map((s) => s.namespace));
+    this.serviceEntries = sortByCreation(set.kind('ServiceEntry').filter((s) => s.group === ISTIO_GROUP));
+    for (const se of this.serviceEntries) {
+      const hosts = ((se.object.spec ?? {}) as ServiceEntrySpec).hosts ?? [];
+      if (hosts.some((h) => h.startsWith('*'))) this.wildcardEntries.push(se);
+      for (const h of hosts) {
+        const list = this.entriesByHost.get(h.toLowerCase()) ?? [];
+        list.push(se);
+        this.entriesByHost.set(h.toLowerCase(), list);
+      }
+    }
+    const services = set.kind('Service').filter((s) => s.group === '');
+    this.hasServices = services.length > 0;
+    for (const s of services) this.services.set(`${s.name}.${s.namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(), s);
+  }
+
+  /**
+   * The VirtualService a proxy uses for `host`: among those bound to `gateway` and visible to `callerNamespace`,
+   * in istiod's order, the first with the host exactly, else the most specific wildcard.
+   */
+  virtualServiceFor(gateway: string, callerNamespace: string, host: string): ModelVirtualService | undefined {
+    const bound = (vs: ModelVirtualService) => vs.gateways.includes(gateway) && !vs.isDelegate;
+    const exact = this.ordered((this.vsByHost.get(host.toLowerCase()) ?? []).filter(bound), callerNamespace);
+    if (exact.length > 0) return exact[0];
+    let best: { vs: ModelVirtualService; score: number } | undefined;
+    for (const vs of this.ordered(this.wildcardVs.filter(bound), callerNamespace)) {
+      const score = Math.max(0, ...vs.hosts.map((h) => (h.startsWith('*') ? hostSpecificity(h, host) : 0)));
+      if (score > 0 && (!best || score > best.score)) best = { vs, score };
+    }
+    return best?.vs;
+  }
+
+  /** Every VirtualService bound to `gateway` and visible to `callerNamespace`, in istiod's order. */
+  virtualServicesForGateway(gateway: string, callerNamespace: string): ModelVirtualService[] {
+    return this.ordered(this.virtualServices.filter((vs) => !vs.isDelegate && vs.gateways.includes(gateway)), callerNamespace);
+  }
+
+  /** VirtualServices visible to a namespace, private first, then exported to it, then public (each keeps creation order). */
+  ordered(list: readonly ModelVirtualService[], callerNamespace: string): ModelVirtualService[] {
+    const classes: ModelVirtualService[][] = [[], [], []];
+    for (const vs of list) {
+      const v = visibility(vs.exportTo, vs.namespace, callerNamespace);
+      if (v !== undefined) classes[v]!.push(vs);
+    }
+    return classes.flat();
+  }
+
+  /** The merged DestinationRule a proxy in `callerNamespace` uses for `host` (push_context.go destinationRule). */
+  destinationRuleFor(callerNamespace: string, host: string): ConsolidatedDestinationRule | undefined {
+    const lookup = (namespace: string): ConsolidatedDestinationRule | undefined => {
+      const byHost = this.drByNamespace.get(namespace);
+      if (!byHost) return undefined;
+      const visible = (dr: ConsolidatedDestinationRule) => visibility(((dr.sources[0]!.object.spec ?? {}) as DestinationRuleSpec).exportTo, namespace, callerNamespace) !== undefined;
+      // The exact host first (an index lookup), then the most specific wildcard (MostSpecificHostMatch).
+      const exact = byHost.get(host) ?? byHost.get(host.toLowerCase());
+      if (exact && visible(exact)) return exact;
+      let best: { dr: ConsolidatedDestinationRule; score: number } | undefined;
+      for (const dr of this.wildcardDrs.get(namespace) ?? []) {
+        const score = hostSpecificity(dr.host, host);
+        if (score > 0 && visible(dr) && (!best || score > best.score)) best = { dr, score };
+      }
+      return best?.dr;
+    };
+    const serviceNamespace = /^[^.]+\.([^.]+)\.svc\./.exec(host)?.[1] ?? this.entryNamespace(host);
+    return (
+      lookup(callerNamespace) ??
+      (serviceNamespace !== undefined && serviceNamespace !== callerNamespace ? lookup(serviceNamespace) : undefined) ??
+      (callerNamespace !== ROOT_NAMESPACE ? lookup(ROOT_NAMESPACE) : undefined)
+    );
+  }
+
+  /** Subsets any DestinationRule defines for a host, wherever it lives (for checks that do not know the caller). */
+  allDestinationRules(host: string): ConsolidatedDestinationRule[] {
+    const out = [...(this.drsByHost.get(host.toLowerCase()) ?? [])];
+    for (const list of this.wildcardDrs.values()) for (const dr of list) if (hostSpecificity(dr.host, host) > 0) out.push(dr);
+    return out;
+  }
+
+  /** The ServiceEntry visible to `callerNamespace` that declares `host` (exact first, then wildcards). */
+  serviceEntryFor(callerNamespace: string, host: string): Stored | undefined {
+    const visible = (se: Stored) => visibility(((se.object.spec ?? {}) as ServiceEntrySpec).exportTo, se.namespace, callerNamespace) !== undefined;
+    const exact = (this.entriesByHost.get(host.toLowerCase()) ?? []).find(visible);
+    if (exact) return exact;
+    let best: { se: Stored; score: number } | undefined;
+    for (const se of this.wildcardEntries) {
+      if (!visible(se)) continue;
+      for (const h of ((se.object.spec ?? {}) as ServiceEntrySpec).hosts ?? []) {
+        const score = h.startsWith('*') ? hostSpecificity(h, host) : 0;
+        if (score > 0 && (!best || score > best.score)) best = { se, score };
+      }
+    }
+    return best?.se;
+  }
+
+  /** The Kubernetes Service behind a `*.svc.cluster.local` host, when the set holds it. */
+  serviceFor(host: string): Stored | undefined {
+    return this.services.get(host.toLowerCase());
+  }
+
+  /** Ports of the service behind a host (Kubernetes Service or ServiceEntry), when known. */
+  portsOf(callerNamespace: string, host: string): { number: number; protocol?: string; name?: string }[] | undefined {
+    const svc = this.serviceFor(host);
+    if (svc) return (((svc.object.spec ?? {}) as ServiceSpec).ports ?? []).map((p) => ({ number: p.port, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.appProtocol !== undefined ? { protocol: p.appProtocol } : {}) }));
+    const se = this.serviceEntryFor(callerNamespace, host);
+    if (se) return (((se.object.spec ?? {}) as ServiceEntrySpec).ports ?? []).map((p) => ({ number: p.number, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.protocol !== undefined ? { protocol: p.protocol } : {}) }));
+    return undefined;
+  }
+
+  /** Whether any object of the set lives in `namespace` (a two-label mesh name `svc.ns` then means a Service). */
+  knowsNamespace(namespace: string): boolean {
+    return this.namespaces.has(namespace);
+  }
+
+  private entryNamespace(host: string): string | undefined {
+    return this.entriesByHost.get(host.toLowerCase())?.[0]?.namespace;
+  }
+}
+
+/** Creation order of objects applied together: by name, then namespace (they share a creation second). */
+function sortByCreation(list: readonly Stored[]): Stored[] {
+  return [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+}
+
+function readVirtualService(s: Stored): ModelVirtualService {
+  const spec = (s.object.spec ?? {}) as VirtualServiceSpec;
+  const hosts = (spec.hosts ?? []).map((h) => resolveShortname(h, s.namespace));
+  return {
+    stored: s,
+    ref: `${s.namespace}/${s.name}`,
+    namespace: s.namespace,
+    hosts,
+    gateways: (spec.gateways && spec.gateways.length > 0 ? spec.gateways : ['mesh']).map((g) => resolveGateway(g, s.namespace)),
+    ...(spec.exportTo ? { exportTo: spec.exportTo } : {}),
+    http: (spec.http ?? []).map((route, index) => ({ route, index })),
+    tcp: spec.tcp ?? [],
+    tls: spec.tls ?? [],
+    isDelegate: hosts.length === 0,
+    problems: [],
+  };
+}
+
+/** Routes with `delegate` replaced by the delegate's routes, merged as istiod merges them. */
+function expandDelegates(vs: ModelVirtualService, byRef: ReadonlyMap<string, ModelVirtualService>): ModelVirtualService {
+  if (!vs.http.some((r) => r.route.delegate)) return vs;
+  const problems: string[] = [];
+  const http: ModelHttpRoute[] = [];
+  for (const r of vs.http) {
+    const d = r.route.delegate;
+    if (!d) {
+      http.push(r);
+      continue;
+    }
+    const ref = `${d.namespace ?? vs.namespace}/${d.name}`;
+    const delegate = byRef.get(ref);
+    if (!delegate || !delegate.isDelegate || visibility(delegate.exportTo, delegate.namespace, vs.namespace) === undefined) {
+      problems.push(`route ${r.route.name ?? `#${r.index}`} delegates to VirtualService ${ref}, which ${!delegate ? 'does not exist' : delegate.isDelegate ? 'is not exported to this namespace' : 'has hosts (a delegate must have none)'}; the route is dropped.`);
+      continue;
+    }
+    delegate.http.forEach((sub, index) => {
+      const merged = mergeRoute(r.route, sub.route);
+      if (merged) http.push({ route: merged, index: r.index, delegate: { ref, index } });
+      else problems.push(`route ${r.route.name ?? `#${r.index}`}: route ${sub.route.name ?? `#${index}`} of delegate ${ref} conflicts with the root's match and is dropped, as istiod drops it.`);
+    });
+  }
+  return { ...vs, http, problems };
+}
+
+function mergeRoute(root: HttpRoute, sub: HttpRoute): HttpRoute | undefined {
+  const match = mergeMatches(root.match ?? [], sub.match ?? []);
+  if (match === undefined) return undefined;
+  const inherit = <K extends keyof HttpRoute>(k: K) => (sub[k] === undefined && root[k] !== undefined ? { [k]: root[k] } : {});
+  const name = sub.name === undefined ? root.name : root.name !== undefined ? `${root.name}-${sub.name}` : sub.name;
+  const { delegate: _ignored, ...rest } = sub;
+  void _ignored;
+  return {
+    ...rest,
+    ...(name !== undefined ? { name } : {}),
+    ...(match.length > 0 ? { match } : {}),
+    ...inherit('rewrite'),
+    ...inherit('directResponse'),
+    ...inherit('timeout'),
+    ...inherit('retries'),
+    ...inherit('fault'),
+    ...inherit('mirror'),
+    ...inherit('mirrorPercentage'),
+    ...inherit('mirrors'),
+    ...inherit('headers'),
+  };
+}
+
+/** Each delegate match combined with every root match it does not conflict with; undefined on conflict. */
+function mergeMatches(root: readonly HttpMatch[], sub: readonly HttpMatch[]): HttpMatch[] | undefined {
+  if (root.length === 0) return [...sub];
+  if (sub.length === 0) return [...root];
+  const out: HttpMatch[] = [];
+  for (const leaf of sub) {
+    let found = false;
+    for (const r of root) {
+      if (matchConflict(r, leaf)) continue;
+      out.push(mergeMatch(r, leaf));
+      found = true;
+    }
+    if (!found) return undefined;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function mergeMatch(root: HttpMatch, leaf: HttpMatch): HttpMatch {
+  const pick = <K extends keyof HttpMatch>(k: K) => (leaf[k] !== undefined ? { [k]: leaf[k] } : root[k] !== undefined ? { [k]: root[k] } : {});
+  const maps = <K extends 'headers' | 'withoutHeaders' | 'queryParams'>(k: K) =>
+    root[k] || leaf[k] ? { [k]: { ...(root[k] ?? {}), ...(leaf[k] ?? {}) } } : {};
+  const labels = !Array.isArray(root.sourceLabels) && !Array.isArray(leaf.sourceLabels) && (root.sourceLabels || leaf.sourceLabels)
+    ? { sourceLabels: { ...((root.sourceLabels as Record<string, string>) ?? {}), ...((leaf.sourceLabels as Record<string, string>) ?? {}) } }
+    : pick('sourceLabels');
+  return {
+    ...leaf,
+    ...pick('uri'),
+    ...pick('scheme'),
+    ...pick('method'),
+    ...pick('authority'),
+    ...maps('headers'),
+    ...maps('withoutHeaders'),
+    ...maps('queryParams'),
+    ...(leaf.port ? {} : root.port ? { port: root.port } : {}),
+    ...labels,
+    ...pick('sourceNamespace'),
+    ...(leaf.gateways && leaf.gateways.length > 0 ? {} : root.gateways ? { gateways: root.gateways } : {}),
+  };
+}
+
+function matchConflict(root: HttpMatch, leaf: HttpMatch): boolean {
+  for (const k of ['uri', 'scheme', 'method', 'authority'] as const) if (stringConflict(root[k], leaf[k])) return true;
+  for (const k of ['headers', 'withoutHeaders', 'queryParams'] as const)
+    for (const [name, m] of Object.entries(leaf[k] ?? {})) if (stringConflict(root[k]?.[name], m)) return true;
+  if ((root.ignoreUriCase ?? false) !== (leaf.ignoreUriCase ?? false)) return true;
+  if (root.port && leaf.port && root.port !== leaf.port) return true;
+  if (root.sourceNamespace && leaf.sourceNamespace !== root.sourceNamespace) return true;
+  if (!Array.isArray(root.sourceLabels) && !Array.isArray(leaf.sourceLabels))
+    for (const [k, v] of Object.entries((leaf.sourceLabels as Record<string, string> | undefined) ?? {}))
+      if ((root.sourceLabels as Record<string, string> | undefined)?.[k] !== undefined && (root.sourceLabels as Record<string, string>)[k] !== v) return true;
+  if (root.gateways && root.gateways.length > 0 && leaf.gateways && leaf.gateways.length > 0 && leaf.gateways.some((g) => !root.gateways!.includes(g))) return true;
+  return false;
+}
+
+function stringConflict(root: StringMatch | undefined, leaf: StringMatch | undefined): boolean {
+  if (!root || !leaf) return false;
+  if (root.regex) return !!(leaf.regex || leaf.prefix || leaf.exact);
+  if (leaf.regex) return !!(root.regex || root.prefix || root.exact);
+  if (root.exact) return !!leaf.prefix || leaf.exact !== root.exact;
+  if (root.prefix) {
+    if (leaf.prefix) return !leaf.prefix.startsWith(root.prefix);
+    if (leaf.exact) return !leaf.exact.startsWith(root.prefix);
+  }
+  return true;
+}
+
+export type { Stored };
