@@ -52,7 +52,7 @@ export function checkNames(spec: ReleaseSpec, plan: Plan): Found[] {
         bad(['spec', 'lanes', lane.name, lane.host !== undefined ? 'host' : 'endpoints'], `Lane "${lane.name}" puts service "${service.name}" on host "${destination.host}", which is not a valid host name: ${hostProblem(destination.host)}.`, 'write a DNS name such as "{service}.{lane}.mock.internal"');
     }
   }
-  (s.entry.hosts ?? []).forEach((h, i) => {
+  (s.entry?.hosts ?? []).forEach((h, i) => {
     // Wildcards are refused on their own (GL223).
     if (!h.includes('*') && hostProblem(h))
       bad(['spec', 'entry', 'hosts', i], `Entry host "${h}" is not a valid host name: ${hostProblem(h)}.`, 'write the DNS name clients use, e.g. "shop.example.com"');

@@ -17,6 +17,7 @@ import {
 import type { Plan } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
+import { checkIngress } from './check-ingress';
 import { suggestion, toLabel } from './suggest';
 
 type Finding = Omit<Diagnostic, 'file' | 'position'>;
@@ -135,8 +136,9 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   }
 
   // Entry.
-  const entry = s.entry;
-  serviceRef(['spec', 'entry', 'service'], entry.service);
+  // Without an entry nothing here applies; checkIngress says what needs one.
+  const entry = s.entry ?? { rules: [] };
+  if (entry.service !== undefined) serviceRef(['spec', 'entry', 'service'], entry.service);
   const gatewayBound = entry.gateway !== undefined && entry.gateway !== 'mesh';
   if (gatewayBound && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(entry.gateway!))
     report('GL225', 'error', ['spec', 'entry', 'gateway'], `Gateway "${entry.gateway}" must be "namespace/name", "name" or "mesh".`, 'write e.g. "istio-system/public-gateway"');
@@ -152,7 +154,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   const header = s.trafficLabel?.header.toLowerCase();
   // Clients reach the entry from outside through an Istio gateway or through Traefik.
   const atEdge = gatewayBound || plan.targets.includes('traefik');
-  if (plan.targets.includes('traefik') && (entry.hosts?.length ?? 0) === 0)
+  if (s.entry && plan.targets.includes('traefik') && (entry.hosts?.length ?? 0) === 0)
     report('GL223', 'error', ['spec', 'entry', 'hosts'], 'Target traefik needs the entry hosts: every Traefik route matches on Host.', 'add the hosts clients use, e.g. hosts: [shop.example.com]');
   if (s.trafficLabel && !isHeaderName(s.trafficLabel.header))
     report('GL217', 'error', ['spec', 'trafficLabel', 'header'], `Lane header "${s.trafficLabel.header}" is not a valid HTTP header name.`, 'use letters, digits and "-", e.g. "x-lane"');
@@ -185,6 +187,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
       report('GL224', 'warning', at, `Rule "${rule.name}" has no match, so it catches every request and the ${entry.rules.length - 1 - i} rule(s) after it are never used.`, 'move the catch-all rule to the end');
   });
   duplicates(report, ['spec', 'entry', 'rules'], ruleNames, 'rule name', (i) => ['spec', 'entry', 'rules', i, 'name']);
+  out.push(...checkIngress(spec, plan));
 
   for (const [svc, weights] of Object.entries(s.canary ?? {})) {
     const at: SpecPath = ['spec', 'canary', svc];
@@ -212,7 +215,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   if (s.trafficLabel?.scope === 'workload' && !s.trafficLabel.workloadSelector)
     report('GL232', 'error', ['spec', 'trafficLabel', 'scope'], 'A TrafficLabel of scope workload needs trafficLabel.workloadSelector, the labels of the workloads it applies to.', 'add workloadSelector: { app: <name> }, or use scope namespace');
   for (const [k, v] of Object.entries(spec.metadata.labels ?? {})) labelCheck(report, ['metadata', 'labels', k], k, v);
-  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => r !== entry.service)))
+  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => !plan.entry.services.includes(r))))
     report('GL220', 'warning', ['spec', 'lanes'], 'No trafficLabel.header is set, so lanes are chosen at the entry only; lane copies of services behind the entry are reached only by canary splits.', 'add trafficLabel: { header: x-lane }');
 
   resilienceCheck(report, ['spec', 'entry', 'resilience'], entry.resilience);

@@ -155,7 +155,7 @@ function oversized(target: Target, object: Manifest, message: string): Diagnosti
 
 function stepWithoutSteps(spec: ReleaseSpec, step: number | undefined): Omit<Diagnostic, 'file' | 'position'>[] {
   // Step 0 is every spec's default, with or without steps.
-  if (step === undefined || step === 0 || spec.spec.entry.rules.some((r) => r.steps !== undefined)) return [];
+  if (step === undefined || step === 0 || (spec.spec.entry?.rules ?? []).some((r) => r.steps !== undefined)) return [];
   return [
     {
       code: 'GL209',

@@ -7,14 +7,18 @@ import type {
   Destination,
   HeaderCondition,
   LaneKind,
+  MethodCondition,
+  PathCondition,
   Plan,
+  PlanEntry,
+  PlanGateway,
   PlanLane,
   PlanRule,
   PlanService,
   ServicePort,
   WeightedLane,
 } from './plan';
-import type { EntryRule, Lane, ReleaseSpec, StringMatch, Weights } from './spec/schema';
+import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
 export const ENDPOINT_HOST_SUFFIX = 'graylane.internal';
@@ -51,7 +55,8 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     };
   });
 
-  const gatewayRef = spec.spec.entry.gateway;
+  const specEntry = spec.spec.entry;
+  const gatewayRef = specEntry?.gateway;
   const gateway =
     gatewayRef === undefined || gatewayRef === 'mesh'
       ? undefined
@@ -91,15 +96,25 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     ...(spec.spec.asm?.version !== undefined ? { asmVersion: spec.spec.asm.version } : {}),
     // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
     laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
-    entry: {
-      ...(gateway ? { gateway } : {}),
-      hosts: [...(spec.spec.entry.hosts ?? [])],
-      service: spec.spec.entry.service,
-      rules: spec.spec.entry.rules.map((r) => normalizeRule(r, step, baseline)),
-      ...(spec.spec.entry.resilience ? { resilience: spec.spec.entry.resilience } : {}),
-      entryPoints: [...(spec.spec.entry.traefik?.entryPoints ?? [])],
-      traefikApiGroup: spec.spec.entry.traefik?.apiGroup ?? 'traefik.io',
-    },
+    entry: normalizeEntry(specEntry, gateway, step, baseline),
+  };
+}
+
+function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefined, step: number, baseline: string): PlanEntry {
+  const rules = (entry?.rules ?? []).map((r) => normalizeRule(r, entry?.service, step, baseline));
+  const defaultService = entry?.service;
+  return {
+    declared: entry !== undefined,
+    ...(gateway ? { gateway } : {}),
+    hosts: [...(entry?.hosts ?? [])],
+    service: defaultService ?? rules[0]?.service ?? '',
+    ...(defaultService !== undefined ? { defaultService } : {}),
+    services: [...new Set([...(defaultService !== undefined ? [defaultService] : []), ...rules.map((r) => r.service)])].filter((s) => s !== '').sort(),
+    rules,
+    ...(entry?.resilience ? { resilience: entry.resilience } : {}),
+    entryPoints: [...(entry?.traefik?.entryPoints ?? [])],
+    traefikApiGroup: entry?.traefik?.apiGroup ?? 'traefik.io',
+    ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
   };
 }
 
@@ -171,17 +186,39 @@ function fill(template: string, service: string, lane: string): string {
   return template.replaceAll('{service}', service).replaceAll('{lane}', lane);
 }
 
-function normalizeRule(rule: EntryRule, step: number, baseline: string): PlanRule {
+function normalizeRule(rule: EntryRule, defaultService: string | undefined, step: number, baseline: string): PlanRule {
   const weights: Weights | undefined = rule.lane
     ? { [rule.lane]: 100 }
     : (rule.weights ?? rule.steps?.[Math.min(step, rule.steps.length - 1)]);
+  const path = rule.match?.path ? pathCondition(rule.match.path) : undefined;
+  const method = rule.match?.method ? methodCondition(rule.match.method) : undefined;
   return {
     name: rule.name,
+    service: rule.service ?? defaultService ?? '',
+    ...(path ? { path } : {}),
+    ...(method ? { method } : {}),
+    ...(rule.match?.port !== undefined ? { port: rule.match.port } : {}),
     headers: conditions(rule.match?.headers, true),
     queryParams: conditions(rule.match?.queryParams, false),
     split: weights ? orderSplit(weights, baseline) : [],
     ...(rule.sticky ? { sticky: rule.sticky } : {}),
   };
+}
+
+/** A segment prefix ignores trailing slashes ("/api/" is "/api"), as Kubernetes Ingress and Gateway API do. */
+function pathCondition(m: PathMatch): PathCondition | undefined {
+  if (m.exact !== undefined) return { kind: 'exact', value: m.exact };
+  if (m.prefix !== undefined) return { kind: 'prefix', value: m.prefix.replace(/\/+$/, '') || '/' };
+  if (m.regex !== undefined) return { kind: 'regex', value: m.regex };
+  return undefined;
+}
+
+/** A list, or an exact match, is a set of methods; prefix and regex stay patterns. */
+function methodCondition(m: MethodMatch): MethodCondition | undefined {
+  if (Array.isArray(m)) return { anyOf: [...new Set(m)] };
+  if (m.exact !== undefined) return { anyOf: [m.exact] };
+  if (m.prefix !== undefined || m.regex !== undefined) return { pattern: m };
+  return undefined;
 }
 
 function conditions(map: Record<string, StringMatch> | undefined, lowercase: boolean): HeaderCondition[] {

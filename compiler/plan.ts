@@ -2,7 +2,7 @@
  * The normalized plan: the one place where lane resolution, fallback and weights are decided.
  * Every emitter reads it; none re-derives routing.
  */
-import type { EntryRule, Resilience, StringMatch, Target } from './spec/schema';
+import type { EntryRule, Resilience, StringMatch, Target, TraefikTls } from './spec/schema';
 
 export interface ServicePort {
   readonly number: number;
@@ -68,8 +68,25 @@ export interface HeaderCondition {
   readonly match: StringMatch;
 }
 
+/**
+ * A path condition. `prefix` is a path-segment prefix (Kubernetes Ingress `Prefix`, Gateway API `PathPrefix`),
+ * stored without trailing slashes ("/" stays "/"); each target emits what gives that meaning.
+ */
+export interface PathCondition {
+  readonly kind: 'exact' | 'prefix' | 'regex';
+  readonly value: string;
+}
+
+/** A method condition: any of a list of methods, or a prefix/regex string match. */
+export type MethodCondition = { readonly anyOf: readonly string[] } | { readonly pattern: StringMatch };
+
 export interface PlanRule {
   readonly name: string;
+  /** The service the rule routes to (the rule's own, else entry.service). */
+  readonly service: string;
+  readonly path?: PathCondition;
+  readonly method?: MethodCondition;
+  readonly port?: number;
   readonly headers: readonly HeaderCondition[];
   readonly queryParams: readonly HeaderCondition[];
   /** Lanes and their shares for this rule at the selected step; a `lane` rule is one lane at 100. */
@@ -100,15 +117,24 @@ export interface PlanGateway {
 }
 
 export interface PlanEntry {
+  /** false: the spec has no entry (no rules, no entry objects; the mesh objects only). */
+  readonly declared: boolean;
   /** undefined: callers are inside the mesh. */
   readonly gateway?: PlanGateway;
   readonly hosts: readonly string[];
+  /** The entry's first-hop service for display: entry.service, else the first rule's service ("" without an entry). */
   readonly service: string;
+  /** entry.service: where requests no rule matches go; undefined when every rule names its service (they get no route). */
+  readonly defaultService?: string;
+  /** Every service an entry rule routes to (or the default service), sorted. */
+  readonly services: readonly string[];
   readonly rules: readonly PlanRule[];
   readonly resilience?: Resilience;
   readonly entryPoints: readonly string[];
   /** Traefik API group; `traefik.containo.us` also means Traefik v2 rule syntax. */
   readonly traefikApiGroup: 'traefik.io' | 'traefik.containo.us';
+  /** Traefik: the IngressRoute's tls. */
+  readonly tls?: TraefikTls;
 }
 
 export interface Plan {

@@ -13,7 +13,7 @@ export interface RoutedShare {
 
 export interface RoutingSummary {
   readonly step: number;
-  /** Entry rule name → where its requests go. */
+  /** Entry rule name → where its requests go (empty without an entry). */
   readonly entry: Readonly<Record<string, readonly RoutedShare[]>>;
   /** Service → lane → where requests of that lane go; key "" is requests without a lane. */
   readonly services: Readonly<Record<string, Readonly<Record<string, readonly RoutedShare[]>>>>;
@@ -25,7 +25,8 @@ export function routingSummary(plan: Plan): RoutingSummary {
     return { lane, servedBy: dest.lane, host: dest.host, ...(dest.subset !== undefined ? { subset: dest.subset } : {}), weight };
   };
   const entry: Record<string, RoutedShare[]> = {};
-  for (const rule of plan.entry.rules) entry[rule.name] = rule.split.map((w) => share(plan.entry.service, w.lane, w.weight));
+  // Each rule's shares are of its own service (an entry may fan out to several).
+  for (const rule of plan.entry.rules) entry[rule.name] = rule.split.map((w) => share(rule.service, w.lane, w.weight));
   const services: Record<string, Record<string, RoutedShare[]>> = {};
   for (const service of plan.services) {
     const byLane: Record<string, RoutedShare[]> = {

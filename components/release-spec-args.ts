@@ -10,7 +10,18 @@ export interface StringMatchArgs {
   regex?: string;
 }
 
+/** `prefix` is a path-segment prefix: "/api" matches "/api" and "/api/x", never "/apix". */
+export interface PathMatchArgs {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+}
+
 export interface MatchArgs {
+  path?: PathMatchArgs;
+  /** A list of methods, or a string match. */
+  method?: string[] | StringMatchArgs;
+  port?: number;
   headers?: { [name: string]: StringMatchArgs };
   queryParams?: { [name: string]: StringMatchArgs };
 }
@@ -109,6 +120,8 @@ export interface CallerSplitArgs {
 
 export interface EntryRuleArgs {
   name: string;
+  /** The service this rule routes to; default entry.service. */
+  service?: string;
   match?: MatchArgs;
   lane?: string;
   weights?: { [lane: string]: number };
@@ -119,10 +132,17 @@ export interface EntryRuleArgs {
 export interface EntryArgs {
   gateway?: string;
   hosts?: string[];
-  service: string;
+  service?: string;
   rules: EntryRuleArgs[];
   resilience?: ResilienceArgs;
-  traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us' };
+  traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us'; tls?: TraefikTlsArgs };
+}
+
+export interface TraefikTlsArgs {
+  secretName?: string;
+  certResolver?: string;
+  options?: { name: string; namespace?: string };
+  domains?: { main?: string; sans?: string[] }[];
 }
 
 export interface ReleaseSpecArgs {
@@ -134,7 +154,7 @@ export interface ReleaseSpecArgs {
     services: { [name: string]: ServiceArgs };
     lanes: { [name: string]: LaneArgs };
     trafficLabel?: TrafficLabelArgs;
-    entry: EntryArgs;
+    entry?: EntryArgs;
     canary?: { [service: string]: { [lane: string]: number } };
     resilience?: ResilienceArgs;
     callerSplits?: CallerSplitArgs[];

@@ -57,12 +57,12 @@ const CASES: Case[] = [
   },
   {
     code: 'GL103',
-    from: "    service: web\n",
-    to: "",
-    at: '22:5',
-    path: ["spec","entry","service"],
-    message: "spec.entry.service is required (string).",
-    hint: "add \"service\"",
+    from: "      - name: beta\n",
+    to: "      - service: web\n",
+    at: '26:9',
+    path: ["spec","entry","rules",0,"name"],
+    message: "spec.entry.rules[0].name is required (string).",
+    hint: "add \"name\"",
   },
   {
     code: 'GL104',

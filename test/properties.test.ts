@@ -35,7 +35,7 @@ function sameAs(d: SimulatedDestination, r: ReturnType<typeof realisation>): voi
 }
 
 const withStep = specArbitrary.chain((spec) => {
-  const steps = spec.spec.entry.rules.find((r) => r.steps)?.steps?.length;
+  const steps = spec.spec.entry!.rules.find((r) => r.steps)?.steps?.length;
   return fc.tuple(fc.constant(spec), steps ? fc.nat({ max: steps - 1 }) : fc.constant(undefined));
 });
 
@@ -98,7 +98,7 @@ describe('properties of generated specs', () => {
     fc.assert(
       fc.property(withStep, ([spec, step]) => {
         const objects = compiled(spec, step);
-        const meshEntry = spec.spec.entry.gateway === 'mesh' ? spec.spec.entry.service : undefined;
+        const meshEntry = spec.spec.entry!.gateway === 'mesh' ? spec.spec.entry!.service : undefined;
         for (const service of Object.keys(spec.spec.services).filter((s) => s !== meshEntry)) {
           const hop = simulateIstio(objects, { gateway: 'mesh', host: `${service}.gen.svc.cluster.local` });
           const split = Object.entries(spec.spec.canary?.[service] ?? { base: 100 }).filter(([, w]) => w > 0);
@@ -119,9 +119,9 @@ describe('properties of generated specs', () => {
     fc.assert(
       fc.property(withStep, ([spec, step]) => {
         const header = spec.spec.trafficLabel?.header;
-        fc.pre(header !== undefined && spec.spec.entry.gateway !== 'mesh');
+        fc.pre(header !== undefined && spec.spec.entry!.gateway !== 'mesh');
         const objects = compiled(spec, step);
-        const requests = [{}, ...spec.spec.entry.rules.map((_, i) => ({ [`x-rule-${i}`]: `v${i}` }))];
+        const requests = [{}, ...spec.spec.entry!.rules.map((_, i) => ({ [`x-rule-${i}`]: `v${i}` }))];
         for (const headers of requests) {
           const hop = simulateIstio(objects, { gateway: 'istio-system/public', host: 'gen.example.com', headers: { ...headers, [header!]: 'spoofed' } });
           assert.equal(hop.status, 'routed');

@@ -67,9 +67,9 @@ describe('target traefik over generated specs', () => {
         const result = compile(spec);
         assert.ok(result.ok, result.diagnostics.map(formatDiagnostic).join('\n'));
         const objects = result.outputs[0]!.manifests;
-        const version = spec.spec.entry.traefik!.apiGroup === 'traefik.io' ? 'v3' : 'v2';
+        const version = spec.spec.entry!.traefik!.apiGroup === 'traefik.io' ? 'v3' : 'v2';
         for (const m of objects) assert.deepEqual(traefikCrds(version).validate(m), [], `${m.kind} ${m.metadata.name}`);
-        const rules = spec.spec.entry.rules;
+        const rules = spec.spec.entry!.rules;
         const send = (headers: Record<string, string>) => {
           // With a lane header in the spec, a client's own value never passes the edge.
           const spoof: Record<string, string> = spec.spec.trafficLabel ? { 'x-lane': 'spoofed' } : {};

@@ -17,11 +17,14 @@ describe('Traefik rule grammar', () => {
     ['Host(`a.example.com`) && !(Header(`x-env`, `green`) || Query(`q`, `x2`))', true],
     ['HeaderRegexp(`x-env`, `lu`)', true],
     ['HeaderRegexp(`x-env`, `^(?:lu)$`)', false],
-    ['Headers(`X-Env`, `blue`) && Query(`q=x1`)', true],
     ['QueryRegexp(`q`, `^x[0-9]$`)', true],
   ] as const) {
     it(`${rule} → ${expected}`, () => assert.equal(evaluateRule(parseRule(rule), r), expected));
   }
+  it('reads v2 matcher names in v2 syntax only', () => {
+    assert.equal(evaluateRule(parseRule('Headers(`X-Env`, `blue`) && Query(`q=x1`)', 'v2'), r), true);
+    assert.throws(() => parseRule('Headers(`X-Env`, `blue`)'), /unknown matcher Headers in Traefik v3 syntax/);
+  });
   it('rejects an unknown matcher and an unbalanced rule', () => {
     assert.throws(() => parseRule('Hots(`a`)'), /unknown matcher Hots/);
     assert.throws(() => parseRule('(Host(`a`)'), /expected \)/);

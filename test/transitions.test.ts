@@ -13,7 +13,7 @@ import { specArbitrary } from './support/spec-arbitrary';
 const TRANSITIONS = Number(process.env.GRAYLANE_TRANSITIONS ?? 1000);
 
 function program(spec: ReleaseSpec, namespace: string, stepSeed: number): Manifest[] {
-  const steps = spec.spec.entry.rules.find((r) => r.steps)?.steps?.length;
+  const steps = spec.spec.entry!.rules.find((r) => r.steps)?.steps?.length;
   const result = compile(spec, { namespace, ...(steps ? { step: stepSeed % steps } : {}) });
   assert.ok(result.ok, result.diagnostics.map(formatDiagnostic).join('\n'));
   return result.outputs[0]!.manifests;

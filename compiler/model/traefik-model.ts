@@ -31,6 +31,8 @@ interface IngressRouteSpec {
   readonly routes?: readonly {
     readonly kind?: string;
     readonly match?: string;
+    /** Traefik v3's per-router rule syntax (deprecated), e.g. "v2". */
+    readonly syntax?: string;
     readonly priority?: number;
     readonly middlewares?: readonly { readonly name: string; readonly namespace?: string }[];
     readonly services?: readonly TraefikServiceRef[];
@@ -118,7 +120,8 @@ export class TraefikModel {
         if (match === '') errors.push('the route has an empty match rule');
         else {
           try {
-            rule = parseRule(match);
+            // traefik.containo.us is Traefik v2 (v2 rule syntax); traefik.io is v3 unless the route asks for v2.
+            rule = parseRule(match, ir.group === 'traefik.containo.us' || route.syntax === 'v2' ? 'v2' : 'v3');
           } catch (e) {
             errors.push(`its rule does not parse: ${(e as Error).message}`);
           }

@@ -25,8 +25,29 @@ const stringMatch = z
   })
   .describe('Exactly one of exact, prefix or regex.');
 
+const pathMatch = z
+  .strictObject({
+    exact: z.string().optional().describe('The path equals this one, e.g. "/login".'),
+    prefix: z
+      .string()
+      .optional()
+      .describe('Path-segment prefix, as Kubernetes Ingress Prefix: "/api" matches "/api" and "/api/x", never "/apix".'),
+    regex: z.string().optional().describe('The whole path matches this RE2 regular expression.'),
+  })
+  .describe('The request path (without the query string): exactly one of exact, prefix or regex.');
+
+const methodMatch = z
+  .union([
+    z.array(z.string()).min(1).describe('Any of these methods, e.g. [GET, HEAD].'),
+    stringMatch,
+  ])
+  .describe('The request method: a list of methods, or a string match (exact, prefix, regex).');
+
 const match = z
   .strictObject({
+    path: pathMatch.optional(),
+    method: methodMatch.optional(),
+    port: z.number().int().min(1).max(65535).optional().describe('The port the request addresses (Istio `port`).'),
     headers: z.record(z.string(), stringMatch).optional().describe('Request headers; all must match.'),
     queryParams: z.record(z.string(), stringMatch).optional().describe('Query parameters; all must match.'),
   })
@@ -166,6 +187,7 @@ const callerSplit = z
 const rule = z
   .strictObject({
     name: name.describe('Stable name of the rule (route name).'),
+    service: z.string().optional().describe('The service this rule routes to; default entry.service.'),
     match: match.optional(),
     lane: z.string().optional().describe('Matching requests go to this lane.'),
     weights: weights.optional(),
@@ -185,11 +207,30 @@ const rule = z
   })
   .describe('One entry rule: `lane`, `weights` or `steps`, optionally behind `match`. First match wins.');
 
+/** The IngressRoute's `spec.tls`, as Traefik's CRD defines it (secretName, certResolver, options, domains). */
+const traefikTls = z
+  .strictObject({
+    secretName: z.string().optional().describe('Kubernetes Secret (type kubernetes.io/tls) holding the certificate.'),
+    certResolver: z.string().optional().describe('Certificate resolver of Traefik\'s static configuration, e.g. an ACME resolver.'),
+    options: z
+      .strictObject({ name: z.string(), namespace: z.string().optional() })
+      .optional()
+      .describe('The TLSOption to use; default Traefik\'s `default` TLSOption.'),
+    domains: z
+      .array(z.strictObject({ main: z.string().optional(), sans: z.array(z.string()).optional() }))
+      .optional()
+      .describe('Domains the resolver issues certificates for.'),
+  })
+  .describe('TLS of the Traefik entry: the routes answer on HTTPS with this certificate.');
+
 const entry = z
   .strictObject({
     gateway: z.string().optional().describe('"namespace/name" of the Istio Gateway, or "mesh" (default).'),
     hosts: z.array(z.string()).optional().describe('Hosts the entry answers for (required with a gateway).'),
-    service: z.string().describe('First-hop service behind the entry.'),
+    service: z
+      .string()
+      .optional()
+      .describe('First-hop service of rules that name none, and of requests no rule matches; optional when every rule names its service.'),
     rules: z.array(rule).min(1),
     resilience: resilience.optional(),
     traefik: z
@@ -199,6 +240,7 @@ const entry = z
           .enum(['traefik.io', 'traefik.containo.us'])
           .optional()
           .describe('traefik.io (default; Traefik v3 rule syntax) or traefik.containo.us (Traefik v2 syntax).'),
+        tls: traefikTls.optional(),
       })
       .optional()
       .describe('Traefik settings of the entry.'),
@@ -221,7 +263,7 @@ export const releaseSchema = z
       services: z.record(z.string(), service),
       lanes: z.record(z.string(), lane),
       trafficLabel: trafficLabel.optional(),
-      entry: entry,
+      entry: entry.optional().describe('Where requests enter; without it only the mesh objects (lanes, canary) are emitted.'),
       canary: z
         .record(z.string(), weights)
         .optional()
@@ -246,5 +288,9 @@ export type Lane = z.infer<typeof lane>;
 export type Service = z.infer<typeof service>;
 export type EntryRule = z.infer<typeof rule>;
 export type StringMatch = z.infer<typeof stringMatch>;
+export type PathMatch = z.infer<typeof pathMatch>;
+export type MethodMatch = z.infer<typeof methodMatch>;
+export type TraefikTls = z.infer<typeof traefikTls>;
+export type Entry = z.infer<typeof entry>;
 export type Resilience = z.infer<typeof resilience>;
 export type Weights = z.infer<typeof weights>;

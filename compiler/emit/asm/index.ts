@@ -15,7 +15,7 @@ import { ISTIO_KIND_ORDER } from '../istio';
 import { entryRateLimit } from '../istio/rate-limit';
 import { serviceEntries } from '../istio/service-entries';
 import { routeResilience } from '../istio/traffic-policy';
-import { gatewayVirtualService, type HttpRoute } from '../istio/virtual-services';
+import { gatewayVirtualService, meshEntryRoutes, type HttpRoute } from '../istio/virtual-services';
 
 export const ASM_API = 'istio.alibabacloud.com/v1beta1';
 /** ASM's fallback routing needs ASM 1.17.2.22 or later (Alibaba Cloud's "Configure fallback routing in ASM"). */
@@ -39,7 +39,7 @@ export function emitAsm(plan: Plan): Emitted {
     [
       ...trafficLabels(plan),
       ...entryRateLimit(plan),
-      ...[...serviceEntries(plan), ...destinationRules(plan), ...endpointSubsets(plan), ...mesh, ...(plan.entry.gateway ? [gatewayVirtualService(plan)] : [])].map((m) =>
+      ...[...serviceEntries(plan), ...destinationRules(plan), ...endpointSubsets(plan), ...mesh, ...(plan.entry.declared && plan.entry.gateway ? [gatewayVirtualService(plan)] : [])].map((m) =>
         plan.exportTo ? { ...m, spec: { ...m.spec, exportTo: [...plan.exportTo] } } : m,
       ),
     ],
@@ -142,6 +142,8 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
   const labelName = plan.trafficLabel?.labelName;
   const resilience = routeResilience(service.resilience);
   const routes: HttpRoute[] = [];
+  // A mesh entry's rules for this service come after the label routes, in place of the catch-all, as on Istio.
+  const entryRoutes = meshEntryRoutes(plan, service);
   if (labelName !== undefined) {
     // Caller-aware splits: requests of a lane from workloads of another lane (ASM matches the caller's own label).
     for (const c of plan.callerSplits.filter((x) => x.services.includes(service.name))) {
@@ -168,7 +170,7 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
     for (const lane of plan.lanes) {
       const chain = fallbackChain(plan, lane, service);
       const when = fallbackCase(lane);
-      if (!service.canary && chain.length === 1 && chain[0]!.lane === plan.baseline) continue;
+      if (!service.canary && !entryRoutes && chain.length === 1 && chain[0]!.lane === plan.baseline) continue;
       const key = JSON.stringify([chain, chain.length > 1 ? when : '']);
       const group = groups.get(key) ?? { head: chain[0]!.lane, lanes: [], chain, when };
       group.lanes.push(lane.name);
@@ -188,10 +190,14 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
       });
     }
   }
-  const catchAll = service.canary
-    ? splitDestinations(plan, service, service.canary, false)
-    : [{ destination: destination(service.resolution[plan.baseline]!, service, false) }];
-  routes.push({ name: service.canary ? 'canary' : 'default', route: catchAll, ...resilience });
+  if (entryRoutes) {
+    routes.push(...entryRoutes);
+  } else {
+    const catchAll = service.canary
+      ? splitDestinations(plan, service, service.canary, false)
+      : [{ destination: destination(service.resolution[plan.baseline]!, service, false) }];
+    routes.push({ name: service.canary ? 'canary' : 'default', route: catchAll, ...resilience });
+  }
   return {
     apiVersion: ISTIO_API,
     kind: 'VirtualService',

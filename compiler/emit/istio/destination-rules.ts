@@ -19,10 +19,10 @@ export function defaultHost(plan: Plan, service: string): string {
 export function destinationRules(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
   for (const service of plan.services) {
-    // The entry's circuit breaker guards the first hop when that service has none of its own.
+    // The entry's circuit breaker guards each first-hop service that has none of its own.
     const policy =
       trafficPolicy(service.resilience) ??
-      (service.name === plan.entry.service ? trafficPolicy(plan.entry.resilience) : undefined);
+      (plan.entry.services.includes(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
     for (const lane of plan.lanes) {
       if (!lane.runs.includes(service.name) || lane.kind === 'endpoints') continue;
       const dest = service.resolution[lane.name]!;

@@ -12,13 +12,15 @@ export const ENVOY_FILTER_API = 'networking.istio.io/v1alpha3';
 export function entryRateLimit(plan: Plan): Manifest[] {
   const limit = plan.entry.resilience?.rateLimit;
   if (!limit) return [];
-  const service = plan.services.find((s) => s.name === plan.entry.service)!;
   const percent = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
-  return [
-    {
+  // An entry that fans out to several services limits each one's sidecars: one EnvoyFilter per service.
+  const several = plan.entry.services.length > 1;
+  return plan.entry.services.map((name) => {
+    const service = plan.services.find((s) => s.name === name)!;
+    return {
       apiVersion: ENVOY_FILTER_API,
       kind: 'EnvoyFilter',
-      metadata: objectMetadata(plan, `${plan.release}-entry-ratelimit`, { service: service.name }),
+      metadata: objectMetadata(plan, several ? `${plan.release}-entry-ratelimit-${name}` : `${plan.release}-entry-ratelimit`, { service: service.name }),
       spec: {
         workloadSelector: { labels: { ...service.workloadLabels } },
         configPatches: [
@@ -44,6 +46,6 @@ export function entryRateLimit(plan: Plan): Manifest[] {
           },
         ],
       },
-    },
-  ];
+    };
+  });
 }

@@ -4,7 +4,7 @@
  * fewest routes: lanes that share a destination share a route, and a lane that the catch-all already
  * serves unchanged gets no route at all.
  */
-import type { HeaderCondition, Plan, PlanRule, PlanService } from '../../plan';
+import type { HeaderCondition, MethodCondition, PathCondition, Plan, PlanRule, PlanService } from '../../plan';
 import type { StringMatch } from '../../spec/schema';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
@@ -21,16 +21,22 @@ export interface HttpRoute {
 
 export function virtualServices(plan: Plan): Manifest[] {
   const out = plan.services.map((service) => meshVirtualService(plan, service));
-  if (plan.entry.gateway) out.push(gatewayVirtualService(plan));
+  if (plan.entry.declared && plan.entry.gateway) out.push(gatewayVirtualService(plan));
   return out;
 }
 
+/**
+ * An entry inside the mesh: each service's rules join that service's own VirtualService (one per host), in
+ * place of its catch-all; undefined for a service no mesh entry rule routes to.
+ */
+export function meshEntryRoutes(plan: Plan, service: PlanService): HttpRoute[] | undefined {
+  if (!plan.entry.declared || plan.entry.gateway !== undefined || !plan.entry.services.includes(service.name)) return undefined;
+  return entryRoutes(plan, plan.entry.rules.filter((r) => r.service === service.name), service, false);
+}
+
 function meshVirtualService(plan: Plan, service: PlanService): Manifest {
-  const isMeshEntry = plan.entry.gateway === undefined && plan.entry.service === service.name;
   const resilience = routeResilience(service.resilience);
-  const tail: HttpRoute[] = isMeshEntry
-    ? entryRoutes(plan, service, false)
-    : [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
+  const tail: HttpRoute[] = meshEntryRoutes(plan, service) ?? [{ name: service.canary ? 'canary' : 'default', route: catchAll(plan, service), ...resilience }];
   const routes = [...callerRoutes(plan, service), ...laneRoutes(plan, service, tail), ...tail];
   return {
     apiVersion: ISTIO_API,
@@ -63,8 +69,9 @@ function callerRoutes(plan: Plan, service: PlanService): HttpRoute[] {
 
 export function gatewayVirtualService(plan: Plan): Manifest {
   const gateway = plan.entry.gateway!;
-  const service = plan.services.find((s) => s.name === plan.entry.service)!;
-  const metadata = objectMetadata(plan, `${plan.release}-entry`, { service: service.name });
+  const fallback = plan.services.find((s) => s.name === plan.entry.defaultService);
+  // The service label names the entry's one service; an entry that fans out to several has none.
+  const metadata = objectMetadata(plan, `${plan.release}-entry`, plan.entry.services.length === 1 ? { service: plan.entry.services[0]! } : {});
   return {
     apiVersion: ISTIO_API,
     kind: 'VirtualService',
@@ -73,7 +80,7 @@ export function gatewayVirtualService(plan: Plan): Manifest {
     spec: {
       hosts: [...plan.entry.hosts],
       gateways: [`${gateway.namespace}/${gateway.name}`],
-      http: entryRoutes(plan, service, true),
+      http: entryRoutes(plan, plan.entry.rules, fallback, true),
     },
   };
 }
@@ -84,20 +91,28 @@ export function catchAll(plan: Plan, service: PlanService): HttpRouteDestination
   return [{ destination: destination(service.resolution[plan.baseline]!, service, false) }];
 }
 
-/** Entry rules in order (first match wins), ending in a catch-all; rules after a match-less one are unreachable. */
-function entryRoutes(plan: Plan, service: PlanService, atGateway: boolean): HttpRoute[] {
-  const resilience = routeResilience(plan.entry.resilience ?? (atGateway ? undefined : service.resilience));
+/**
+ * Entry rules in order (first match wins), each to its own service, ending in a catch-all to the baseline of
+ * `fallback` (entry.service); rules after a match-less one are unreachable. Without `fallback` (every rule
+ * names its service) requests that match no rule find no route, as at any ingress.
+ */
+function entryRoutes(plan: Plan, rules: readonly PlanRule[], fallback: PlanService | undefined, atGateway: boolean): HttpRoute[] {
+  const routeResilienceOf = (service: PlanService) => routeResilience(plan.entry.resilience ?? (atGateway ? undefined : service.resilience));
   const routes: HttpRoute[] = [];
-  for (const rule of plan.entry.rules) {
+  for (const rule of rules) {
+    const service = plan.services.find((s) => s.name === rule.service)!;
     const match = ruleMatch(rule);
     routes.push({
       name: rule.name,
-      ...(match ? { match: [match] } : {}),
+      ...(match ? { match } : {}),
       route: splitDestinations(plan, service, rule.split, atGateway),
-      ...resilience,
+      ...routeResilienceOf(service),
     });
     if (!match) return routes;
   }
+  if (fallback === undefined) return routes;
+  const service = fallback;
+  const resilience = routeResilienceOf(service);
   // Requests that match no rule: the baseline, and at the gateway without any lane header the client sent.
   routes.push({
     name: 'default',
@@ -151,12 +166,40 @@ function keepsLane(d: HttpRouteDestination, lane: string, plan: Plan, header: st
   return ops.remove?.includes(header) === true ? lane === plan.baseline : true;
 }
 
-function ruleMatch(rule: PlanRule): Record<string, unknown> | undefined {
-  if (rule.headers.length === 0 && rule.queryParams.length === 0) return undefined;
-  return {
+/**
+ * A rule's match blocks (Istio ORs blocks and ANDs the conditions inside one), or undefined for a rule without
+ * conditions. A segment prefix needs two blocks — the path itself, and the prefix with its "/" — because
+ * Istio gives a VirtualService's `uri.prefix` Envoy's plain string `prefix` (path_separated_prefix only for the
+ * objects Istio generates from Kubernetes Ingress and Gateway API: translateRouteMatch in
+ * istio/istio pilot/pkg/networking/core/route/route.go), so `prefix: /api` alone would match "/apix".
+ */
+function ruleMatch(rule: PlanRule): Record<string, unknown>[] | undefined {
+  const shared: Record<string, unknown> = {
+    ...(rule.method ? { method: methodMatch(rule.method) } : {}),
+    ...(rule.port !== undefined ? { port: rule.port } : {}),
     ...(rule.headers.length > 0 ? { headers: conditionMap(rule.headers) } : {}),
     ...(rule.queryParams.length > 0 ? { queryParams: conditionMap(rule.queryParams, true) } : {}),
   };
+  const uris = rule.path ? uriMatches(rule.path) : [];
+  if (uris.length === 0) return Object.keys(shared).length > 0 ? [shared] : undefined;
+  return uris.map((uri) => ({ uri, ...shared }));
+}
+
+export function uriMatches(path: PathCondition): StringMatch[] {
+  switch (path.kind) {
+    case 'exact':
+      return [{ exact: path.value }];
+    case 'regex':
+      return [{ regex: path.value }];
+    case 'prefix':
+      return path.value === '/' ? [{ prefix: '/' }] : [{ exact: path.value }, { prefix: `${path.value}/` }];
+  }
+}
+
+/** Envoy matches `:method` as a header: a set of methods becomes one full-match regex alternation. */
+function methodMatch(method: MethodCondition): StringMatch {
+  if ('pattern' in method) return { ...method.pattern };
+  return method.anyOf.length === 1 ? { exact: method.anyOf[0]! } : { regex: method.anyOf.map(escapeRegex).join('|') };
 }
 
 /** Istio has no prefix match on query parameters: a prefix becomes the equivalent full-match regex. */

@@ -12,7 +12,8 @@ import type { Plan, PlanRule, PlanService } from '../../plan';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
-import { headerRule, hostRule, queryRule, type RuleSyntax } from './rule-syntax';
+import { headerRule, hostRule, methodRule, pathRule, queryRule, type RuleSyntax } from './rule-syntax';
+import type { TraefikTls } from '../../spec/schema';
 
 export const TRAEFIK_KIND_ORDER = ['Middleware', 'TraefikService', 'IngressRoute'] as const;
 /** Our routes outrank routes with Traefik's default priority (the rule's length) on the same hosts. */
@@ -25,24 +26,38 @@ interface ServiceRef {
 }
 
 export function emitTraefik(plan: Plan): Emitted {
+  // Without an entry there is nothing for Traefik to route (check reports target traefik without an entry).
+  if (!plan.entry.declared) return { manifests: [], diagnostics: [] };
   const apiVersion = `${plan.entry.traefikApiGroup}/v1alpha1`;
   const syntax: RuleSyntax = plan.entry.traefikApiGroup === 'traefik.containo.us' ? 'v2' : 'v3';
   const diagnostics: Diagnostic[] = [];
-  const service = plan.services.find((s) => s.name === plan.entry.service)!;
+  const serviceOf = (rule: PlanRule) => plan.services.find((s) => s.name === rule.service)!;
   const rules = reachableRules(plan.entry.rules);
-  const needsDefault = rules.length === 0 || hasMatch(rules[rules.length - 1]!);
-  const routed = [...rules, ...(needsDefault ? [{ name: 'default', headers: [], queryParams: [], split: [{ lane: plan.baseline, weight: 100 }] }] : [])];
+  // Requests no rule matches go to entry.service's baseline; without entry.service they find no route (404).
+  const fallback = plan.entry.defaultService;
+  const needsDefault = fallback !== undefined && (rules.length === 0 || hasMatch(rules[rules.length - 1]!));
+  const routed: PlanRule[] = [...rules, ...(needsDefault ? [{ name: 'default', service: fallback, headers: [], queryParams: [], split: [{ lane: plan.baseline, weight: 100 }] }] : [])];
 
   // Decide each route's backend first: it says which lanes need a tagging Middleware.
-  const plans = routed.map((rule, i) => backendPlan(plan, service, rule, i < rules.length ? i : undefined, diagnostics));
+  const plans = routed.map((rule, i) => backendPlan(plan, serviceOf(rule), rule, i < rules.length ? i : undefined, diagnostics));
   const tagLanes = new Set(plans.flatMap((p) => (p.tag !== undefined && p.tag !== plan.baseline ? [p.tag] : [])));
   const mw = middlewares(plan, apiVersion, tagLanes, diagnostics);
 
   const traefikServices: Manifest[] = [];
   const routes = routed.map((rule, i) => {
     const p = plans[i]!;
+    const at = ['spec', 'entry', 'rules', i, 'match'];
+    const path = rule.path ? pathRule(rule.path, syntax) : undefined;
+    if (typeof path === 'object') diagnostics.push(unsupported([...at, 'path'], path.problem, path.hint));
+    const method = rule.method ? methodRule(rule.method, syntax) : undefined;
+    if (rule.method && method === undefined)
+      diagnostics.push(unsupported([...at, 'method'], `Traefik matches methods by name only (Method); rule "${rule.name}" uses a ${'pattern' in rule.method && rule.method.pattern.regex !== undefined ? 'regex' : 'prefix'}.`, 'list the methods, e.g. method: [GET, HEAD]'));
+    if (rule.port !== undefined)
+      diagnostics.push(unsupported([...at, 'port'], `Traefik rules cannot match on the port (rule "${rule.name}" asks for port ${rule.port}); a port is an entry point of Traefik's static configuration.`, 'remove port and list the entry point in entry.traefik.entryPoints, or use target istio or asm'));
     const conditions = [
       hostRule(plan.entry.hosts),
+      ...(typeof path === 'string' ? [path] : []),
+      ...(method !== undefined ? [method] : []),
       ...rule.headers.map((c) => headerRule(c, syntax)),
       ...rule.queryParams.map((c) => {
         const q = queryRule(c, syntax);
@@ -80,12 +95,17 @@ export function emitTraefik(plan: Plan): Emitted {
     };
   });
 
-  const metadata = objectMetadata(plan, `${plan.release}-entry`, { service: service.name });
+  // The service label names the entry's one service; an entry that fans out to several has none.
+  const metadata = objectMetadata(plan, `${plan.release}-entry`, plan.entry.services.length === 1 ? { service: plan.entry.services[0]! } : {});
   const ingressRoute: Manifest = {
     apiVersion,
     kind: 'IngressRoute',
     metadata: plan.laneHeader !== undefined ? { ...metadata, annotations: { [LANE_HEADER_ANNOTATION]: plan.laneHeader } } : metadata,
-    spec: { ...(plan.entry.entryPoints.length > 0 ? { entryPoints: [...plan.entry.entryPoints] } : {}), routes },
+    spec: {
+      ...(plan.entry.entryPoints.length > 0 ? { entryPoints: [...plan.entry.entryPoints] } : {}),
+      routes,
+      ...(plan.entry.tls ? { tls: ingressRouteTls(plan.entry.tls) } : {}),
+    },
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return {
@@ -147,7 +167,17 @@ function reachableRules(rules: readonly PlanRule[]): PlanRule[] {
 }
 
 function hasMatch(rule: PlanRule): boolean {
-  return rule.headers.length > 0 || rule.queryParams.length > 0;
+  return rule.headers.length > 0 || rule.queryParams.length > 0 || rule.path !== undefined || rule.method !== undefined || rule.port !== undefined;
+}
+
+/** The IngressRoute's `spec.tls`, field by field as Traefik's CRD names them (fixed key order). */
+function ingressRouteTls(tls: TraefikTls): Record<string, unknown> {
+  return {
+    ...(tls.secretName !== undefined ? { secretName: tls.secretName } : {}),
+    ...(tls.certResolver !== undefined ? { certResolver: tls.certResolver } : {}),
+    ...(tls.options ? { options: { name: tls.options.name, ...(tls.options.namespace !== undefined ? { namespace: tls.options.namespace } : {}) } } : {}),
+    ...(tls.domains ? { domains: tls.domains.map((d) => ({ ...(d.main !== undefined ? { main: d.main } : {}), ...(d.sans ? { sans: [...d.sans] } : {}) })) } : {}),
+  };
 }
 
 function unsupported(path: (string | number)[], message: string, hint: string): Diagnostic {
