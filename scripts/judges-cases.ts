@@ -43,7 +43,7 @@ export function readObjects(file: string): K8sObject[] {
 }
 
 function stepsOf(spec: ReleaseSpec): number {
-  return Math.max(1, ...spec.spec.entry.rules.map((r) => r.steps?.length ?? 1));
+  return Math.max(1, ...(spec.spec.entry?.rules ?? []).map((r) => r.steps?.length ?? 1));
 }
 
 function compiledSets(name: string, source: string | unknown, file?: string): ObjectSet[] {
