@@ -25,7 +25,7 @@ describe('Istio semantic validation', () => {
           {
             match: [{ headers: { x: { regex: '(a)\\1' }, 'x y': { exact: '1' } } }],
             route: [
-              { destination: { host: 'a', subset: 'V1' }, weight: 60 },
+              { destination: { host: 'a', subset: 'v1.0' }, weight: 60 },
               { destination: { host: 'a' }, weight: 30, headers: { request: { set: { ':path': '/' } } } },
             ],
             timeout: '0s',
@@ -39,7 +39,7 @@ describe('Istio semantic validation', () => {
       'spec.http[0]: an HTTP route needs a route, a redirect, a direct response or a delegate.',
       'spec.http[1].match[0].headers.x.regex: "(a)\\\\1" is not a valid RE2 regex: RE2 has no backreferences.',
       'spec.http[1].match[0].headers: "x y" is not a valid HTTP header name.',
-      'spec.http[1].route[0].destination.subset: "V1" is not a valid subset name (an RFC 1123 label).',
+      'spec.http[1].route[0].destination.subset: "v1.0" is not a valid subset name (an RFC 1123 label).',
       'spec.http[1].route[1].headers.request: header ":path" cannot be set (":" pseudo-headers are Envoy\'s).',
       'spec.http[1].timeout: duration "0s" must be at least 1ms.',
       'spec.http[1].retries.retryOn: "gateway_error" is not a retry condition Envoy knows.',

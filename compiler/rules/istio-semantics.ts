@@ -4,7 +4,6 @@
  * the tests run them on every emitted object, and the policy pack can share them.
  */
 import { durationMillis, isHeaderName, isIPv4, isIPv6, labelKeyProblem, labelValueProblem, re2Problem, RETRY_ON_TOKENS } from '../kubernetes-syntax';
-import { DNS_LABEL } from '../spec/schema';
 
 export interface IstioObject {
   readonly kind?: string;
@@ -49,10 +48,17 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
   // A VirtualService without hosts is a delegate (Istio validation.go: delegates name no hosts and no gateways).
   const isDelegate = !spec?.hosts || spec.hosts.length === 0;
   if (isDelegate && (spec?.gateways ?? []).length > 0) out.push('spec.gateways: a delegate VirtualService (one without hosts) must not name gateways; its root binds them.');
+  // Istio's validateGatewayNames: "namespace/name" (split at the first "/") or a DNS name; labels of either case.
   (spec?.gateways ?? []).forEach((g, i) => {
-    if (g !== 'mesh' && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(g))
+    if (g !== 'mesh' && !isGatewayReference(g))
       out.push(`spec.gateways[${i}]: "${g}" is not a gateway reference ("namespace/name", "name" or "mesh").`);
   });
+  // Istio rejects the host "*" only when the VirtualService applies to sidecars (no gateways, or "mesh" among them).
+  if (!spec?.gateways || spec.gateways.length === 0 || spec.gateways.includes('mesh')) {
+    (spec?.hosts ?? []).forEach((h, i) => {
+      if (h === '*') out.push(`spec.hosts[${i}]: the host "*" is not allowed for a VirtualService bound to the mesh (name the services, or bind it to a gateway).`);
+    });
+  }
   (spec?.http ?? []).forEach((route, r) => {
     const at = `spec.http[${r}]`;
     if ((route.route?.length ?? 0) === 0 && route.redirect === undefined && route.directResponse === undefined && route.delegate === undefined)
@@ -156,6 +162,13 @@ function durationProblems(at: string, value: string | undefined): string[] {
   return durationMillis(value) < 1 ? [`${at}: duration "${value}" must be at least 1ms.`] : [];
 }
 
+/** Istio's labels.IsDNS1123Label: RFC 1123 labels, but of either case (pkg/config/labels). */
 function isDnsLabel(name: string): boolean {
-  return name.length <= 63 && DNS_LABEL.test(name);
+  return name.length <= 63 && /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(name);
+}
+
+function isGatewayReference(g: string): boolean {
+  const slash = g.indexOf('/');
+  if (slash >= 0) return isDnsLabel(g.slice(0, slash)) && isDnsLabel(g.slice(slash + 1));
+  return g.length > 0 && g.length <= 255 && g.split('.').every(isDnsLabel);
 }

@@ -36,7 +36,7 @@ export function circuitBreakerExpressionProblem(expression: string): string | un
   };
   const number = (want: 'float' | 'int', role: string) => {
     const t = expect('number');
-    const isFloat = t.text.includes('.');
+    const isFloat = !/^\d+$/.test(t.text);
     if (want === 'float' && !isFloat) throw new Error(`${role} must be a float literal such as ${t.text}.0 (Traefik does not convert ${t.text})`);
     if (want === 'int' && isFloat) throw new Error(`${role} must be an integer literal such as ${Math.round(Number(t.text))}, not ${t.text}`);
   };
@@ -88,7 +88,9 @@ export function circuitBreakerExpressionProblem(expression: string): string | un
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:([A-Za-z_]\w*)|(\d+(?:\.\d+)?)|(&&|\|\||>=|<=|==|!=|>|<)|([(),]))/y;
+  // Numbers are Go literals (the expression is parsed with go/parser, then strconv): floats such as 0.5, .5, 1.,
+  // 5e-1 and 0x1p-1; integers are decimal digits only (strconv.Atoi rejects 0x64 and 1_00).
+  const re = /\s*(?:([A-Za-z_]\w*)|(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*[pP][+-]?\d+|\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)|(&&|\|\||>=|<=|==|!=|>|<)|([(),]))/y;
   let at = 0;
   while (at < text.length) {
     if (/^\s*$/.test(text.slice(at))) break;
