@@ -28,7 +28,9 @@ export function entryRateLimit(plan: Plan): Manifest[] {
             applyTo: 'HTTP_FILTER',
             match: { context: 'SIDECAR_INBOUND', listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } } },
             patch: {
-              operation: 'INSERT_BEFORE',
+              // First in the inbound HTTP filters: INSERT_FIRST is what INSERT_BEFORE without a subFilter does, without
+              // the relative-operation ordering risk istioctl analyze reports (IST0151).
+              operation: 'INSERT_FIRST',
               value: {
                 name: 'envoy.filters.http.local_ratelimit',
                 typed_config: {
