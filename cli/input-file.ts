@@ -8,7 +8,8 @@ import { getSystemErrorMap } from 'node:util';
 import { UsageError } from './io';
 
 /** Default bound of one input (a file, or all the files of a directory), in bytes. */
-export const DEFAULT_MAX_INPUT_BYTES = 4 * 1024 * 1024;
+// A spec is a few KiB; a rendered mesh of 8000 services × 50 lanes is about 40 MiB of YAML.
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
 
@@ -85,5 +86,14 @@ export function readInputFile(absolute: string, shown: string, budget: number = 
 }
 
 function tooLarge(shown: string, size: number): UsageError {
-  return new UsageError(`cannot read "${shown}": it is at least ${size} bytes, over the input limit of ${maxInputBytes} bytes (for all files of one input together); raise it with --max-input-size, e.g. --max-input-size 16MiB`);
+  if (size > maxInputBytes)
+    return new UsageError(`cannot read "${shown}": it is at least ${size} bytes, over the input limit of ${maxInputBytes} bytes (for all files of one input together); raise it with --max-input-size, e.g. --max-input-size ${suggested(size)}`);
+  return new UsageError(`cannot read "${shown}": with the files of this input read before it, the input is over the limit of ${maxInputBytes} bytes (for all files of one input together); raise it with --max-input-size, e.g. --max-input-size ${suggested(maxInputBytes * 2)}`);
+}
+
+/** A round size, in MiB, at least twice `bytes`. */
+function suggested(bytes: number): string {
+  let mib = 16;
+  while (mib * 1024 * 1024 < 2 * bytes) mib *= 2;
+  return `${mib}MiB`;
 }

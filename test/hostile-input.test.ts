@@ -253,6 +253,15 @@ describe('crashes: the CLI reads only what it should, and says why not', () => {
     await expectUsage(dangling, ['check', 'objects'], 'cannot read "objects/b.yaml": no such file or directory (ENOENT)');
   });
 
+  it('the input limit counts a directory\'s files together, and says so for the file that crosses it', async () => {
+    const dir = setup();
+    mkdirSync(join(dir, 'objects'));
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n';
+    writeFileSync(join(dir, 'objects/a.yaml'), doc);
+    writeFileSync(join(dir, 'objects/b.yaml'), doc);
+    await expectUsage(dir, ['check', 'objects', '--max-input-size', String(Buffer.byteLength(doc) + 10)], `cannot read "objects/b.yaml": with the files of this input read before it, the input is over the limit of ${Buffer.byteLength(doc) + 10} bytes (for all files of one input together); raise it with --max-input-size, e.g. --max-input-size 16MiB`);
+  });
+
   it('the input limit: a file over it is refused, --max-input-size raises it', async () => {
     const dir = setup();
     await expectUsage(dir, ['validate', 'shop.yaml', '--max-input-size', '512'], `cannot read "shop.yaml": it is at least ${Buffer.byteLength(BASE_SPEC)} bytes, over the input limit of 512 bytes (for all files of one input together); raise it with --max-input-size, e.g. --max-input-size 16MiB`);
