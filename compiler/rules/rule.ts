@@ -79,3 +79,8 @@ export const traefikKinds = (kind: string) => TRAEFIK_GROUPS.map((g) => `${g}:${
 export const LANE_HEADER_ANNOTATION = 'graylane.dev/lane-header';
 /** The annotation graylane puts on an IngressRoute whose spec says Traefik allows cross-namespace references. */
 export const TRAEFIK_CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';
+
+/** What the object model reads for Istio routing; rules over the model share it, so it is built once per run. */
+export const ISTIO_MODEL_KINDS: readonly string[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway'].map((k) => `${ISTIO}:${k}`).concat('v1:Service');
+/** What the object model reads for Traefik routing. */
+export const TRAEFIK_MODEL_KINDS: readonly string[] = [...traefikKinds('IngressRoute'), ...traefikKinds('TraefikService'), ...traefikKinds('Middleware'), 'v1:Service'];

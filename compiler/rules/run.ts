@@ -22,6 +22,7 @@ export interface RunOptions {
 export function runRules(objects: readonly K8sObject[], options: RunOptions = {}): Finding[] {
   const environment = options.environment ?? 'dev';
   const findings: Finding[] = [];
+  const byKinds = new Map<string, K8sObject[]>();
   for (const rule of options.rules ?? RULES) {
     const config = ruleConfig(rule.name, rule.defaultLevel, environment, options.overrides);
     const level = config.enforcementLevel ?? rule.defaultLevel;
@@ -32,7 +33,13 @@ export function runRules(objects: readonly K8sObject[], options: RunOptions = {}
       ...(options.laneHeader !== undefined ? { laneHeader: options.laneHeader } : {}),
       ...(options.baseline ? { baseline: options.baseline.filter((o) => appliesTo(rule, o)) } : {}),
     };
-    const relevant = objects.filter((o) => appliesTo(rule, o));
+    // Rules that read the same kinds get the same array, so the object model (cached per array) is built once.
+    const kinds = [...rule.kinds].sort().join(',');
+    let relevant = byKinds.get(kinds);
+    if (!relevant) {
+      relevant = objects.filter((o) => appliesTo(rule, o));
+      byKinds.set(kinds, relevant);
+    }
     if (rule.scope === 'object') {
       for (const o of relevant) for (const message of rule.check(o, context)) findings.push({ rule: rule.name, level, message, object: o });
     } else {

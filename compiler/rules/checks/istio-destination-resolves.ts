@@ -2,7 +2,7 @@ import { modelOf } from '../../model/model';
 import { resolveShortname } from '../../model/istio-model';
 import type { Destination } from '../../model/istio-types';
 import type { K8sObject, StackRule } from '../rule';
-import { ISTIO, ref } from '../rule';
+import { ISTIO_MODEL_KINDS, ref } from '../rule';
 
 /**
  * Every VirtualService destination — HTTP, TCP and TLS routes, mirrors, delegates — names a host that exists and
@@ -15,7 +15,7 @@ export const istioDestinationResolves: StackRule = {
   description: 'Every VirtualService destination resolves: its subset is defined, its host exists, its delegate exists.',
   rationale: 'A route to an undefined subset or unknown host fails with 503 (NC) for every request it takes.',
   defaultLevel: 'mandatory',
-  kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:DestinationRule`, `${ISTIO}:ServiceEntry`, 'v1:Service'],
+  kinds: ISTIO_MODEL_KINDS,
   check(objects) {
     const model = modelOf(objects).istio;
     const out: { object: K8sObject; message: string }[] = [];

@@ -1,7 +1,7 @@
 import { modelOf } from '../../model/model';
 import { visibility } from '../../model/istio-model';
 import type { K8sObject, StackRule } from '../rule';
-import { ISTIO, ref } from '../rule';
+import { ISTIO_MODEL_KINDS, ref } from '../rule';
 
 /**
  * No two VirtualServices bind the same host for the mesh where a namespace sees both (Istio's IST0109): a
@@ -15,7 +15,7 @@ export const istioHostConflict: StackRule = {
   description: 'No two VirtualServices claim one host for the mesh.',
   rationale: 'A sidecar keeps one of two mesh VirtualServices for a host and silently ignores the other (IST0109).',
   defaultLevel: 'mandatory',
-  kinds: [`${ISTIO}:VirtualService`],
+  kinds: ISTIO_MODEL_KINDS,
   check(objects) {
     const model = modelOf(objects).istio;
     const owners = new Map<string, (typeof model.virtualServices)[number]>();

@@ -1,7 +1,7 @@
 import { modelOf } from '../../model/model';
 import type { RuleNode } from '../../simulate/traefik-rule';
 import type { K8sObject, StackRule } from '../rule';
-import { LANE_HEADER_ANNOTATION, ref, traefikKinds } from '../rule';
+import { LANE_HEADER_ANNOTATION, ref, TRAEFIK_MODEL_KINDS } from '../rule';
 
 /**
  * Every IngressRoute route runs a headers Middleware (directly or through a chain) that removes or sets the lane
@@ -13,7 +13,7 @@ export const traefikLaneHeaderGuarded: StackRule = {
   description: 'Traefik routes strip or set the lane header and never match on it.',
   rationale: 'A lane header that passes the edge lets any client route itself into developer or mock lanes.',
   defaultLevel: 'mandatory',
-  kinds: [...traefikKinds('IngressRoute'), ...traefikKinds('Middleware')],
+  kinds: TRAEFIK_MODEL_KINDS,
   parameters: { laneHeader: { type: 'string', description: 'The lane header (default: the object\'s graylane.dev/lane-header annotation).' } },
   check(objects, context) {
     const out: { object: K8sObject; message: string }[] = [];

@@ -1,6 +1,6 @@
 import { modelOf } from '../../model/model';
 import type { K8sObject, StackRule } from '../rule';
-import { ref, traefikKinds } from '../rule';
+import { ref, TRAEFIK_MODEL_KINDS } from '../rule';
 
 /**
  * Every IngressRoute route is one Traefik serves: its rule parses and its Middlewares, TraefikServices and
@@ -13,7 +13,7 @@ export const traefikReferencesResolve: StackRule = {
   description: 'IngressRoute routes parse and reference Middlewares, TraefikServices and Services that exist in their namespace.',
   rationale: 'Traefik drops a route with a missing or cross-namespace reference and logs an error; its requests get 404.',
   defaultLevel: 'mandatory',
-  kinds: [...traefikKinds('IngressRoute'), ...traefikKinds('TraefikService'), ...traefikKinds('Middleware'), 'v1:Service'],
+  kinds: TRAEFIK_MODEL_KINDS,
   check(objects) {
     const out: { object: K8sObject; message: string }[] = [];
     for (const router of modelOf(objects).traefik.routers) {
