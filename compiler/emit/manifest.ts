@@ -25,6 +25,8 @@ export const MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const RELEASE_LABEL = 'graylane.dev/release';
 export const SERVICE_LABEL = 'graylane.dev/service';
 export const LANE_LABEL = 'graylane.dev/lane';
+/** On an IngressRoute whose spec says Traefik runs with allowCrossNamespace; the object model honours it. */
+export const TRAEFIK_CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';
 
 /** Labels every object carries: who manages it and which release owns it, plus optional service/lane. */
 export function objectMetadata(

@@ -15,7 +15,7 @@
  *   full matches; an empty StringMatch `{}` tests presence; destination header operations before the route's;
  * - fault percentages default to 0 when unset, mirror percentages to 100 (route.go TranslateFault, MirrorPercent).
  */
-import { fullMatch, matchString } from '../simulate/string-match';
+import { matchString } from '../simulate/string-match';
 import { hostSpecificity, resolveShortname, type IstioModel, type ModelHttpRoute, type ModelVirtualService } from './istio-model';
 import type { Destination, GatewayServer, HeaderOps, HttpMatch, HttpRoute, L4Route, RouteDestination, ServiceEntrySpec, StringMatch } from './istio-types';
 import { normalRequest, type NormalRequest, type Request } from './request';
@@ -153,7 +153,8 @@ function gateway(model: IstioModel, request: NormalRequest): IstioHop {
   }
   let best: { domain: string; score: number } | undefined;
   for (const domain of vhosts.keys()) {
-    const score = envoyDomainScore(domain, request.host);
+    // Envoy's virtual host choice: exact domain, then the longest suffix wildcard, then `*`.
+    const score = hostSpecificity(domain, request.host);
     if (score > 0 && (!best || score > best.score)) best = { domain, score };
   }
   if (!best) {
@@ -163,11 +164,6 @@ function gateway(model: IstioModel, request: NormalRequest): IstioHop {
   const routes = vhosts.get(best.domain)!;
   const sorted = [...routes.filter((r) => !isCatchAll(r)), ...routes.filter(isCatchAll)];
   return evaluate(model, proxy, request, sorted, { host: request.host, ...(port !== undefined ? { port } : {}) }, notes);
-}
-
-/** Envoy's virtual host choice: exact domain, then the longest suffix wildcard, then `*`. */
-function envoyDomainScore(domain: string, host: string): number {
-  return hostSpecificity(domain, host);
 }
 
 function protocolFits(s: GatewayServer, request: NormalRequest): boolean {
@@ -289,7 +285,7 @@ function holds(m: HttpMatch, r: NormalRequest, proxy: Proxy): string[] | undefin
   // Envoy: `path` (exact) and `safe_regex` see the path without its query; `prefix` sees all of `:path`.
   const pathValue = uri?.prefix !== undefined ? r.fullPath : r.pathOnly;
   if (!check('uri', uri, pathValue, m.ignoreUriCase === true && uri?.regex === undefined)) return undefined;
-  if (!check('scheme', m.scheme, r.scheme ?? (proxy.gateway === 'mesh' ? 'http' : r.scheme ?? 'http'))) return undefined;
+  if (!check('scheme', m.scheme, r.scheme ?? 'http')) return undefined;
   if (!check('method', m.method, r.method)) return undefined;
   if (m.method && r.methodAssumed) out[out.length - 1] += ' (the request names no method: GET assumed)';
   if (!check('authority', m.authority, r.authority)) return undefined;
@@ -522,4 +518,3 @@ function resolve(model: IstioModel, proxy: Proxy, destination: Destination, weig
   return { ...base, ...withLabels, endpoints };
 }
 
-export { fullMatch };

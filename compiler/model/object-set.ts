@@ -12,6 +12,7 @@ export interface KubeObject {
     readonly namespace?: string;
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
+    readonly ownerReferences?: readonly { kind?: string; name?: string }[];
   };
   readonly spec?: unknown;
 }

@@ -15,9 +15,8 @@
 import { evaluateRule, parseRule, type RuleNode } from '../simulate/traefik-rule';
 import { TRAEFIK_GROUPS, type ObjectSet, type Stored } from './object-set';
 import type { NormalRequest } from './request';
+import { TRAEFIK_CROSS_NAMESPACE_ANNOTATION } from '../emit/manifest';
 
-/** Same value as rules/rule.ts TRAEFIK_CROSS_NAMESPACE_ANNOTATION (the model does not import the rules). */
-const CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';
 
 export interface TraefikServiceRef {
   readonly name: string;
@@ -131,7 +130,7 @@ export class TraefikModel {
         }
         const middlewares = (route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? ir.namespace }));
         // graylane's IngressRoutes say when their spec declares that Traefik allows cross-namespace references.
-        const cross = this.options.allowCrossNamespace === true || ir.object.metadata?.annotations?.[CROSS_NAMESPACE_ANNOTATION] === 'true';
+        const cross = this.options.allowCrossNamespace === true || ir.object.metadata?.annotations?.[TRAEFIK_CROSS_NAMESPACE_ANNOTATION] === 'true';
         for (const m of middlewares) errors.push(...this.referenceErrors(ir, 'Middleware', m.name, m.namespace, cross));
         for (const s of route.services ?? []) errors.push(...this.serviceErrors(ir.namespace, s, 0, cross));
         routers.push({

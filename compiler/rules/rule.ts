@@ -3,20 +3,12 @@
  * compiler's check of its own output, `graylane check`, and the CrossGuard policy pack.
  */
 
+import type { KubeObject } from '../model/object-set';
+
 export type EnforcementLevel = 'mandatory' | 'advisory' | 'disabled';
 
-export interface K8sObject {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly annotations?: Readonly<Record<string, string>>;
-    readonly ownerReferences?: readonly { kind?: string; name?: string }[];
-  };
-  readonly spec?: unknown;
-}
+/** Any Kubernetes object, graylane's or hand-written: the object model's type. */
+export type K8sObject = KubeObject;
 
 /** A rule's settings: its enforcement level and its parameters. */
 export type RuleConfig = { readonly enforcementLevel?: EnforcementLevel } & Readonly<Record<string, unknown>>;
@@ -77,8 +69,6 @@ export const traefikKinds = (kind: string) => TRAEFIK_GROUPS.map((g) => `${g}:${
 
 /** The annotation graylane puts on entry objects: which header names the lane. */
 export const LANE_HEADER_ANNOTATION = 'graylane.dev/lane-header';
-/** The annotation graylane puts on an IngressRoute whose spec says Traefik allows cross-namespace references. */
-export const TRAEFIK_CROSS_NAMESPACE_ANNOTATION = 'graylane.dev/traefik-allow-cross-namespace';
 
 /** What the object model reads for Istio routing; rules over the model share it, so it is built once per run. */
 export const ISTIO_MODEL_KINDS: readonly string[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway'].map((k) => `${ISTIO}:${k}`).concat('v1:Service');

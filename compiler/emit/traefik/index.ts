@@ -9,8 +9,8 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanRule, PlanService } from '../../plan';
-import { LANE_HEADER_ANNOTATION, TRAEFIK_CROSS_NAMESPACE_ANNOTATION } from '../../rules/rule';
-import { objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
+import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
+import { objectMetadata, sortManifests, TRAEFIK_CROSS_NAMESPACE_ANNOTATION, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
 import { headerRule, hostRule, methodRule, pathRule, queryRule, type RuleSyntax } from './rule-syntax';
 import type { TraefikTls } from '../../spec/schema';

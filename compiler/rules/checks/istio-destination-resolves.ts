@@ -29,7 +29,7 @@ export const istioDestinationResolves: StackRule = {
         const key = `${host}|${d.subset ?? ''}`;
         if (seen.has(key)) return;
         seen.add(key);
-        const entry = model.serviceEntryFor(vs.namespace, host) ?? model.allDestinationRules(host).length >= 0 ? model.serviceEntryFor(vs.namespace, host) : undefined;
+        const entry = model.serviceEntryFor(vs.namespace, host);
         const known = entry !== undefined || (model.hasServices ? model.serviceFor(host) !== undefined : host.endsWith('.svc.cluster.local'));
         if (!known)
           out.push({ object, message: `${ref(object)} ${where} sends requests to host ${d.host}, which is neither a Kubernetes Service${model.hasServices ? ' in the input' : ''} nor in a ServiceEntry visible in namespace ${vs.namespace}; Envoy has no cluster for it (IST0101).` });

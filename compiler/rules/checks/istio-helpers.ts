@@ -1,5 +1,5 @@
 /** Reading Istio objects for the rules: hosts qualified as Istio qualifies them, routes and destinations. */
-import { qualifyHost } from '../../simulate/hosts';
+import { resolveShortname } from '../../model/istio-model';
 import type { K8sObject } from '../rule';
 
 export interface HeaderOperations {
@@ -33,5 +33,5 @@ export function qualifyGateway(ref: string, namespace: string): string {
 }
 
 export function destinationHost(host: string, namespace: string): string {
-  return qualifyHost(host, namespace, true);
+  return resolveShortname(host, namespace);
 }
