@@ -43,7 +43,7 @@ export interface ReleaseArgs {
    * Targets to emit.
    * @default the spec's `targets`
    */
-  targets?: ('istio' | 'asm' | 'traefik')[];
+  targets?: ('istio' | 'asm' | 'traefik' | 'gateway-api')[];
   /**
    * Progressive step of `steps` rules (0-based).
    * @default 0
