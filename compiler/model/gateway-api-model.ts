@@ -163,6 +163,8 @@ export interface Attachment {
 export interface Refusal {
   readonly route: ModelHttpRoute;
   readonly parentRef: number;
+  /** The listener that refuses it, when others of the parentRef accept it. */
+  readonly listener?: string;
   readonly reason: string;
 }
 
@@ -269,22 +271,23 @@ export class GatewayApiModel {
         const candidates = listeners.filter((l) => l.gateway === gateway && (p.sectionName === undefined || l.name === p.sectionName) && (p.port === undefined || l.port === p.port));
         if (!gateways.some((g) => `${g.namespace}/${g.name}` === gateway)) return refuse(`its parentRef Gateway ${gateway} is not in the input`);
         if (candidates.length === 0) return refuse(`Gateway ${gateway} has no listener${p.sectionName !== undefined ? ` named ${p.sectionName}` : ''}${p.port !== undefined ? ` on port ${p.port}` : ''}`);
-        const reasons: string[] = [];
+        const reasons: { listener: string; reason: string }[] = [];
         for (const l of candidates) {
           const why = this.listenerRefuses(l, l.allowed, route);
           if (why !== undefined) {
-            reasons.push(`listener ${l.name}: ${why}`);
+            reasons.push({ listener: l.name, reason: why });
             continue;
           }
           const hostnames = intersectHostnames(l.hostname, route.spec.hostnames ?? []);
           if (hostnames === undefined) {
-            reasons.push(`listener ${l.name}: none of the route's hostnames (${(route.spec.hostnames ?? []).join(', ')}) matches the listener's ${l.hostname}`);
+            reasons.push({ listener: l.name, reason: `none of the route's hostnames (${(route.spec.hostnames ?? []).join(', ')}) matches the listener's ${l.hostname}` });
             continue;
           }
           const { allowed: _allowed, ...listener } = l;
           attachments.push({ route, parentRef: index, listener, hostnames });
         }
-        if (reasons.length === candidates.length) refuse(`Gateway ${gateway} does not accept it (${reasons.join('; ')})`);
+        if (reasons.length === candidates.length) refuse(`Gateway ${gateway} does not accept it (${reasons.map((r) => `listener ${r.listener}: ${r.reason}`).join('; ')})`);
+        else for (const r of reasons) refusals.push({ route, parentRef: index, listener: r.listener, reason: `listener ${r.listener} of Gateway ${gateway} does not accept it: ${r.reason}` });
       });
     }
     this.attachments = attachments;
