@@ -32,7 +32,7 @@ describe('graylane:index:Release', () => {
   });
 
   it('outputs object names per kind and the routing summary', async () => {
-    const release = new Release('flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1 });
+    const release = new Release('flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1, targets: ['istio'] });
     assert.deepEqual(await valueOf(release.objectNames), {
       VirtualService: ['search-flop/search-api', 'search-flop/search-index', 'search-flop/search-ranker'],
     });

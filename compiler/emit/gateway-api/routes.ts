@@ -83,14 +83,6 @@ function entryRoutes(plan: Plan, report: Report): Manifest[] {
     ...(plan.entry.gatewayApiSectionName !== undefined ? { sectionName: plan.entry.gatewayApiSectionName } : {}),
     ...(plan.entry.gatewayApiPort !== undefined ? { port: plan.entry.gatewayApiPort } : {}),
   };
-  if (gateway.namespace !== plan.namespace)
-    report({
-      code: 'GL413',
-      severity: 'warning',
-      path: ['spec', 'entry', 'gateway'],
-      message: `The entry's HTTPRoutes live in namespace "${plan.namespace}" and attach to Gateway ${gateway.namespace}/${gateway.name}; a listener admits routes of its own namespace only unless its allowedRoutes.namespaces says otherwise.`,
-      hint: `make sure the listener has allowedRoutes.namespaces.from: All, or a selector matching namespace "${plan.namespace}"`,
-    });
   return routesOf(plan, `${plan.release}-entry`, ordered, plan.entry.hosts, parentRef, plan.entry.services.length === 1 ? { service: plan.entry.services[0]! } : {}, report, true);
 }
 
