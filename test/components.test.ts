@@ -100,7 +100,7 @@ describe('graylane:index:Release', () => {
 
     const flip = new Release('gw-flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1, targets: ['gateway-api'] }, { transformations: [record] });
     await registeredChildren(flip);
-    assert.deepEqual(dependsOn.get('gw-flip-httproute-search-flop-search-api'), ['gw-flip-referencegrant-search-flip-search-search-flop-search-api']);
+    assert.deepEqual(dependsOn.get('gw-flip-httproute-search-flop-search-api'), ['gw-flip-referencegrant-search-flip-search-search-flop-to-search-flip-search-api']);
   });
 
   it('refuses two mesh targets in one release (istio and gateway-api configure one mesh two ways)', () => {

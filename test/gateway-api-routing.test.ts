@@ -82,7 +82,7 @@ describe('flip-flop → gateway-api routes as EXPECTED.md says', () => {
     assert.equal(call(at(4), 'search-api'), '100% search-flip/search-api x-search-side=flip');
   });
   it('without the ReferenceGrant the flip share would answer 500 (the grant is what makes it route)', () => {
-    const objects = at(1).filter((o) => !(o.kind === 'ReferenceGrant' && o.metadata.name === 'search-search-flop-search-api'));
+    const objects = at(1).filter((o) => !(o.kind === 'ReferenceGrant' && o.metadata.name === 'search-search-flop-to-search-flip-search-api'));
     assert.match(call(objects, 'search-api'), /25% search-flip\/search-api x-search-side=flip \(500: .*RefNotPermitted/);
   });
 });

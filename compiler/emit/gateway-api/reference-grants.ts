@@ -29,7 +29,7 @@ export function referenceGrants(plan: Plan, routes: readonly Manifest[]): Manife
       kind: 'ReferenceGrant',
       // Named after the release, its namespace and the Service: two releases, or one release in two
       // namespaces, never share a grant.
-      metadata: { ...objectMetadata(plan, grantName(plan, name)), namespace },
+      metadata: { ...objectMetadata(plan, grantName(plan, namespace, name)), namespace },
       spec: {
         from: [{ group: GATEWAY_API.split('/')[0]!, kind: 'HTTPRoute', namespace: plan.namespace }],
         to: [{ group: '', kind: 'Service', name }],
@@ -37,8 +37,11 @@ export function referenceGrants(plan: Plan, routes: readonly Manifest[]): Manife
     }));
 }
 
-/** `<release>-<namespace>-<service>`, shortened with a hash when it would pass 253 characters. */
-function grantName(plan: Plan, service: string): string {
-  const full = `${plan.release}-${plan.namespace}-${service}`;
+/**
+ * `<release>-<release namespace>-to-<namespace>-<service>`: unique across namespaces too, as one file per object
+ * (`<kind>-<name>.yaml`) needs; shortened with a hash past 253 characters.
+ */
+function grantName(plan: Plan, namespace: string, service: string): string {
+  const full = `${plan.release}-${plan.namespace}-to-${namespace}-${service}`;
   return full.length <= 253 ? full : `${full.slice(0, 245)}-${shortHash(full)}`;
 }
