@@ -138,7 +138,7 @@ describe('gateway-api over generated specs', () => {
         const rules = spec.spec.entry!.rules;
         const paths = ['/', '/c', ...new Set(rules.flatMap((r) => { const p = r.match?.path; const v = p?.exact ?? p?.prefix; return v ? [v, `${v}/x`] : []; }))];
         const conditions = rules.flatMap((r, i) => (r.match?.headers ? [{ [`x-rule-${i}`]: `v${i}abc`.slice(0, r.match.headers[`x-rule-${i}`]!.exact !== undefined ? 2 : 5) }] : []));
-        const headerSets = [{}, ...conditions, Object.assign({}, ...conditions) as Record<string, string>, ...conditions.map((c, i) => Object.assign({}, ...conditions.filter((_, j) => j !== i)) as Record<string, string>)];
+        const headerSets = [{}, ...conditions, Object.assign({}, ...conditions) as Record<string, string>, ...conditions.map((_, i) => Object.assign({}, ...conditions.filter((_, j) => j !== i)) as Record<string, string>)];
         const entryService = spec.spec.entry!.service!;
         for (const path of paths) {
           for (const h of headerSets) {

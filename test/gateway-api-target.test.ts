@@ -158,6 +158,13 @@ describe('what Gateway API cannot express is said', () => {
     const beside = compile(release({ lanes, targets: ['asm', 'gateway-api'] }));
     assert.ok(codes(beside).includes('warning GL404'), codes(beside).join());
   });
+  it('a per-lane Service named like one of the application\'s is GL253; a name that is no DNS-1035 label is GL252', () => {
+    const clash = compile(release({ services: { web: { port: 8080 }, 'web-gray': { port: 8080 } } }));
+    assert.deepEqual([...new Set(codes(clash))], ['error GL253']);
+    assert.match(clash.diagnostics[0]!.message, /Service shop\/web-gray .* has the name of the application's Service for service "web-gray"/);
+    const digit = compile(release({ services: { '1web': { port: 8080 } } }));
+    assert.ok(codes(digit).includes('error GL252'), codes(digit).join());
+  });
   it('entry.gatewayApi picks the listener: sectionName and port on the parentRef', () => {
     const r = ok(release({ entry: gatewayEntry([{ name: 'all', lane: 'base' }], { gatewayApi: { sectionName: 'https', port: 443 } }) }));
     assert.deepEqual(routes(r).find((m) => m.metadata.name === 'shop-entry')!.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'shop', sectionName: 'https', port: 443 }]);

@@ -9,7 +9,7 @@ import type { Plan } from '../../plan';
 import { sortManifests, type Emitted } from '../manifest';
 import { referenceGrants } from './reference-grants';
 import { httpRoutes } from './routes';
-import { laneServices } from './services';
+import { laneServices, serviceProblems } from './services';
 import { unsupported } from './unsupported';
 
 /** Apply order: Services and their endpoints, the grants, then the routes that name them. */
@@ -25,7 +25,9 @@ export function emitGatewayApi(plan: Plan): Emitted {
     seen.add(key);
   };
   const routes = httpRoutes(plan, report);
+  const services = laneServices(plan);
+  diagnostics.push(...serviceProblems(plan, services));
   if (diagnostics.some((d) => d.severity === 'error')) return { manifests: [], diagnostics };
-  const manifests = sortManifests([...laneServices(plan), ...referenceGrants(plan, routes), ...routes], GATEWAY_API_KIND_ORDER);
+  const manifests = sortManifests([...services, ...referenceGrants(plan, routes), ...routes], GATEWAY_API_KIND_ORDER);
   return { manifests, diagnostics };
 }

@@ -7,7 +7,8 @@
  */
 import type { Plan, PlanLane, PlanService, ServicePort } from '../../plan';
 import { isIPv6 } from '../../kubernetes-syntax';
-import { objectMetadata, type Manifest } from '../manifest';
+import type { Diagnostic } from '../../diagnostics';
+import { LANE_LABEL, objectMetadata, SERVICE_LABEL, type Manifest } from '../manifest';
 import { laneService } from './backends';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -95,4 +96,40 @@ function endpointSlices(service: PlanService, lane: PlanLane, serviceMetadata: M
 export function topLevelFields(m: Manifest): Record<string, unknown> {
   const { apiVersion: _a, kind: _k, metadata: _m, spec: _s, ...rest } = m as Manifest & Record<string, unknown>;
   return rest;
+}
+
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** IANA_SVC_NAME, as Kubernetes validates a Service port's name. */
+const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * What the API server or the application would refuse about the Services graylane emits: a name that is not a
+ * DNS-1035 label of at most 63 characters, a port name that is not an IANA service name (GL252), and a name the
+ * application's own Services already have — a `serviceName` or `namespace` lane's, or a service's own (GL253):
+ * graylane would overwrite it, and deleting graylane's would delete the application's.
+ */
+export function serviceProblems(plan: Plan, services: readonly Manifest[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const theirs = new Map<string, string>();
+  for (const service of plan.services) {
+    const own = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(service.host);
+    if (own) theirs.set(`${own[2]}/${own[1]}`, `service "${service.name}"`);
+    for (const lane of plan.lanes) {
+      const ref = laneService(plan, service, lane);
+      if (!('problem' in ref) && !ref.emitted && lane.runs.includes(service.name)) theirs.set(`${ref.namespace}/${ref.name}`, `lane "${lane.name}" of service "${service.name}"`);
+    }
+  }
+  for (const m of services.filter((s) => s.kind === 'Service')) {
+    const at = ['spec', 'lanes', m.metadata.labels[LANE_LABEL] ?? ''];
+    const what = `the Service ${m.metadata.namespace}/${m.metadata.name} that target gateway-api emits for service "${m.metadata.labels[SERVICE_LABEL]}" in lane "${m.metadata.labels[LANE_LABEL]}"`;
+    if (m.metadata.name.length > 63 || !DNS_1035.test(m.metadata.name))
+      out.push({ code: 'GL252', severity: 'error', path: at, message: `The name of ${what} is not a DNS-1035 label (a letter first, at most 63 characters), which a Service name must be.`, hint: 'shorten or rename the service or lane' });
+    for (const p of (m.spec.ports as { name: string }[]))
+      if (p.name.length > 15 || !PORT_NAME.test(p.name))
+        out.push({ code: 'GL252', severity: 'error', path: ['spec', 'services', m.metadata.labels[SERVICE_LABEL] ?? '', 'ports'], message: `Port name "${p.name}" of ${what} is not an IANA service name (at most 15 lower-case letters, digits and single "-", a letter among them), which a Service port name must be.`, hint: 'name the port e.g. "http" or "grpc-web"' });
+    const owner = theirs.get(`${m.metadata.namespace}/${m.metadata.name}`);
+    if (owner !== undefined)
+      out.push({ code: 'GL253', severity: 'error', path: at, message: `${what[0]!.toUpperCase()}${what.slice(1)} has the name of the application's Service for ${owner}; graylane would overwrite that Service, and deleting its own would delete the application's.`, hint: 'rename the lane, or the serviceName template of the other lane' });
+  }
+  return out;
 }
