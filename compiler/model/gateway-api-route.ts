@@ -176,7 +176,7 @@ function meshHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLooku
   if (consumer.length > 0 && producer.length > 0) notes.push(`consumer routes of namespace ${caller} replace the producer routes of ${svc.namespace} for this caller (as Istio resolves them; GEP-1426 leaves it to the mesh)`);
   if (caller === undefined && all.some((a) => a.route.namespace !== svc.namespace)) notes.push('the caller\'s namespace is not given: consumer routes of other namespaces are not considered');
   if (attached.length === 0) {
-    if (!model.serviceOf(svc.namespace, svc.name) && model.hasServices && options.absentServices !== 'assumed')
+    if (!model.serviceOf(svc.namespace, svc.name) && model.absentIsMissing(svc.namespace, options))
       return { status: 'no-listener', ...base, conditions: [], backends: [], mirrors: [], notes: [...notes, `Service ${serviceRef} is not in the input`] };
     return {
       status: 'routed',
