@@ -22,7 +22,7 @@ export interface LoadedInput {
    * directory (istio and asm configure one mesh two ways, so they are never mixed), else one group.
    */
   readonly groups: ReadonlyMap<string, Manifest[]>;
-  /** What one mesh sees: istio's objects when istio and asm are both there, else every group. */
+  /** What one mesh sees: of istio, asm and gateway-api only the first present (in that order), plus the rest. */
   readonly objects: Manifest[];
   readonly locate: (object: Manifest) => Located | undefined;
   readonly plan?: Plan;
@@ -80,10 +80,13 @@ function fromSpec(ref: string, spec: InputFile, options: Omit<CompileOptions, 'f
   return { label: ref, groups, objects: oneMesh(groups), locate, plan, warnings: result.diagnostics };
 }
 
+/** istio, asm and gateway-api configure one mesh three ways: the first of them present is the mesh seen. */
 function oneMesh(groups: ReadonlyMap<string, Manifest[]>): Manifest[] {
-  const both = groups.has('istio') && groups.has('asm');
-  return [...groups].filter(([group]) => !(both && group === 'asm')).flatMap(([, objects]) => objects);
+  const mesh = MESH_TARGETS.find((t) => groups.has(t));
+  return [...groups].filter(([group]) => !(MESH_TARGETS.includes(group) && group !== mesh)).flatMap(([, objects]) => objects);
 }
+
+const MESH_TARGETS: readonly string[] = ['istio', 'asm', 'gateway-api'];
 
 interface InputFile {
   name: string;

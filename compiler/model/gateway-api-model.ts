@@ -141,6 +141,11 @@ export interface ModelListener {
   readonly port: number;
   readonly protocol: string;
   readonly hostname?: string;
+  /**
+   * The Gateway is not in the input (graylane's output never holds it): assumed to have an HTTP listener without
+   * hostname that admits the route, on the parentRef's port (0: any port) and under its sectionName.
+   */
+  readonly assumed?: boolean;
 }
 
 /** One route attached to one parent: a listener, or a Service (GAMMA). */
@@ -275,7 +280,12 @@ export class GatewayApiModel {
         if (group !== GATEWAY_API_GROUP || kind !== 'Gateway') return refuse(`its parentRef of kind ${group || 'core'}/${kind} is not a Gateway or Service`);
         const gateway = `${namespace}/${p.name}`;
         const candidates = listeners.filter((l) => l.gateway === gateway && (p.sectionName === undefined || l.name === p.sectionName) && (p.port === undefined || l.port === p.port));
-        if (!gateways.some((g) => `${g.namespace}/${g.name}` === gateway)) return refuse(`its parentRef Gateway ${gateway} is not in the input`);
+        if (!gateways.some((g) => `${g.namespace}/${g.name}` === gateway)) {
+          // Refused only where the input describes the namespace's Gateways; else the Gateway lives elsewhere.
+          if (gateways.some((g) => g.namespace === namespace)) return refuse(`its parentRef Gateway ${gateway} is not in the input`);
+          attachments.push({ route, parentRef: index, listener: { gateway, name: p.sectionName ?? '', port: p.port ?? 0, protocol: 'HTTP', assumed: true }, hostnames: (route.spec.hostnames ?? []).map((h) => h.toLowerCase()) });
+          return;
+        }
         if (candidates.length === 0) return refuse(`Gateway ${gateway} has no listener${p.sectionName !== undefined ? ` named ${p.sectionName}` : ''}${p.port !== undefined ? ` on port ${p.port}` : ''}`);
         const reasons: { listener: string; reason: string }[] = [];
         for (const l of candidates) {
