@@ -81,6 +81,16 @@ describe('Gateway API model: attachment (ParentReference, Listener, HTTPRouteSpe
     assert.equal(simulateGatewayApi(objects, at('/', { port: 9999 })).status, 'no-listener');
   });
 
+  it('assumes a Gateway the input does not hold (graylane\'s output), unless it holds that namespace\'s Gateways', () => {
+    const objects = [service('a'), route('r', { parentRefs: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [to('a')] }] })];
+    const hop = simulateGatewayApi(objects, { via: 'gateways/edge', authority: 'shop.example.com' });
+    assert.deepEqual([hop.status, hop.listener, hop.backends.map((b) => b.name)], ['routed', { gateway: 'gateways/edge', name: '', port: 80, protocol: 'HTTP', assumed: true }, ['a']]);
+    assert.deepEqual(hop.notes, ['Gateway gateways/edge is not in the input: assumed to have a listener on port 80 without hostname that admits every route naming it']);
+    const described = [...objects, gateway([http()], 'gateways', 'other')];
+    assert.equal(simulateGatewayApi(described, { via: 'gateways/edge', authority: 'shop.example.com' }).status, 'no-listener');
+    assert.deepEqual(new Model(described).gatewayApi.refusals.map((r) => r.reason), ['its parentRef Gateway gateways/edge is not in the input']);
+  });
+
   it('chooses the listener with the most specific hostname on the port', () => {
     const objects = [
       gateway([http({ name: 'any' }), http({ name: 'wild', hostname: '*.example.com' }), http({ name: 'exact', hostname: 'shop.example.com' })]),
