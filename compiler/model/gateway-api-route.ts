@@ -179,8 +179,10 @@ function meshHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLooku
   const svc = serviceOfHost(r.host, r.sourceNamespace);
   if (!svc) return { status: 'no-listener', host: r.host, conditions: [], backends: [], mirrors: [], notes: [`host ${r.host} is not a Kubernetes Service name: GAMMA routes do not apply`] };
   const ports = model.portsOf(svc.namespace, svc.name);
-  const port = r.port ?? r.authorityPort ?? (ports?.length === 1 ? ports[0]!.number : 80);
   const serviceRef = `${svc.namespace}/${svc.name}`;
+  // A Service not in the input: the one port its routes name, if they agree on one.
+  const named = [...new Set(model.attachments.filter((a) => a.service === serviceRef && a.servicePort !== undefined).map((a) => a.servicePort!))];
+  const port = r.port ?? r.authorityPort ?? (ports ? (ports.length === 1 ? ports[0]!.number : 80) : named.length === 1 ? named[0]! : 80);
   const base = { host: r.host, port, service: serviceRef };
   const all = model.attachments.filter((a) => a.service === serviceRef && (a.servicePort === undefined || a.servicePort === port));
   // GEP-1426: producer routes (the Service's namespace) apply to every caller; consumer routes to callers in
