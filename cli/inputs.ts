@@ -22,7 +22,7 @@ export interface LoadedInput {
    * directory (istio and asm configure one mesh two ways, so they are never mixed), else one group.
    */
   readonly groups: ReadonlyMap<string, Manifest[]>;
-  /** What one mesh sees: of istio, asm and gateway-api only the first present (in that order), plus the rest. */
+  /** What one mesh sees: the first of istio's, asm's and gateway-api's objects that is there, plus traefik's. */
   readonly objects: Manifest[];
   readonly locate: (object: Manifest) => Located | undefined;
   readonly plan?: Plan;
@@ -80,13 +80,15 @@ function fromSpec(ref: string, spec: InputFile, options: Omit<CompileOptions, 'f
   return { label: ref, groups, objects: oneMesh(groups), locate, plan, warnings: result.diagnostics };
 }
 
-/** istio, asm and gateway-api configure one mesh three ways: the first of them present is the mesh seen. */
+/**
+ * istio, asm and gateway-api configure one mesh in three ways (mixing VirtualServices and HTTPRoutes for a host
+ * is undefined on Istio): the mesh sees the first of them that is there, in that order; traefik is beside it.
+ */
+const MESH_GROUPS = ['istio', 'asm', 'gateway-api'];
 function oneMesh(groups: ReadonlyMap<string, Manifest[]>): Manifest[] {
-  const mesh = MESH_TARGETS.find((t) => groups.has(t));
-  return [...groups].filter(([group]) => !(MESH_TARGETS.includes(group) && group !== mesh)).flatMap(([, objects]) => objects);
+  const mesh = MESH_GROUPS.find((g) => groups.has(g));
+  return [...groups].filter(([group]) => !MESH_GROUPS.includes(group) || group === mesh).flatMap(([, objects]) => objects);
 }
-
-const MESH_TARGETS: readonly string[] = ['istio', 'asm', 'gateway-api'];
 
 interface InputFile {
   name: string;
