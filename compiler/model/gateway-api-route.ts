@@ -247,7 +247,26 @@ function hostnameScore(hostnames: readonly string[], host: string): { score: num
 
 type Choice = Pick<Candidate, 'attachment' | 'hostname'>;
 
+/** Sorted candidates per model and set of choices: a traffic table routes many requests through one listener. */
+const sortedCache = new WeakMap<GatewayApiModel, Map<string, Candidate[]>>();
+
 function candidates(model: GatewayApiModel, choices: readonly Choice[]): Candidate[] {
+  let byKey = sortedCache.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    sortedCache.set(model, byKey);
+  }
+  const key = choices.map((c) => `${c.attachment.route.ref}#${c.attachment.parentRef}@${c.attachment.listener?.gateway ?? c.attachment.service}/${c.attachment.listener?.name ?? ''}=${c.hostname ?? ''}`).join('|');
+  let sorted = byKey.get(key);
+  if (!sorted) {
+    sorted = buildCandidates(model, choices);
+    byKey.set(key, sorted);
+  }
+  return sorted;
+}
+
+function buildCandidates(model: GatewayApiModel, choices: readonly Choice[]): Candidate[] {
+  const order = new Map(model.routes.map((r, i) => [r, i]));
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const c of choices) {
@@ -255,11 +274,11 @@ function candidates(model: GatewayApiModel, choices: readonly Choice[]): Candida
     // One route attached twice to one listener (two parentRefs) is one set of rules.
     if (seen.has(route.ref)) continue;
     seen.add(route.ref);
-    const order = model.routes.indexOf(route);
+    const routeOrder = order.get(route) ?? 0;
     route.rules.forEach((rule, ruleIndex) => {
       // No matches: PathPrefix "/" (HTTPRouteRule.Matches default), which an absent path means too.
       const matches: readonly HttpRouteMatch[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
-      matches.forEach((match, matchIndex) => out.push({ attachment: c.attachment, routeOrder: order, ruleIndex, matchIndex, match, ...(c.hostname !== undefined ? { hostname: c.hostname } : {}) }));
+      matches.forEach((match, matchIndex) => out.push({ attachment: c.attachment, routeOrder, ruleIndex, matchIndex, match, ...(c.hostname !== undefined ? { hostname: c.hostname } : {}) }));
     });
   }
   return out.sort(precedence);
