@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
+import { Model } from '../compiler/model/model';
 import type { KubeObject } from '../compiler/model/object-set';
 import { simulateGatewayApi } from '../compiler/simulate/gateway-api';
 
@@ -16,6 +17,7 @@ const ROOT = 'test/fixtures/gateway-api-conformance';
 const GATEWAY_ADDRESS = '192.0.2.10';
 
 interface ConformanceCase {
+  gateway?: string;
   request: { host?: string; path?: string; method?: string; headers?: Record<string, string> };
   backend?: string;
   status?: number;
@@ -30,6 +32,8 @@ interface ConformanceTest {
   gateway?: string;
   mesh?: { sourceNamespace: string; host: string };
   namespace?: string;
+  /** Listener name → routes attached to it (GatewayStatusMustHaveListeners). */
+  attachedRoutes?: Record<string, number>;
   cases: ConformanceCase[];
 }
 
@@ -54,13 +58,22 @@ describe('Gateway API conformance v1.6.1 through the model', () => {
     const objects = [...(test.mesh ? mesh : base), ...objectsOf(test.manifest)];
     const namespace = test.namespace ?? suite.namespace;
     describe(`${test.name} (${test.source})`, () => {
+      if (test.attachedRoutes) {
+        it(`attaches ${JSON.stringify(test.attachedRoutes)} to the listeners of ${test.gateway}`, () => {
+          const attached = new Model(objects).gatewayApi.attachments.filter((a) => a.listener?.gateway === test.gateway);
+          const counts = Object.fromEntries(Object.keys(test.attachedRoutes!).map((l) => [l, new Set(attached.filter((a) => a.listener!.name === l).map((a) => a.route.ref)).size]));
+          assert.deepEqual(counts, test.attachedRoutes);
+        });
+      }
       test.cases.forEach((c, index) => {
         const known = KNOWN_DIFFERENCES.find((k) => k.test === test.name && k.case === index);
         const label = `#${index} ${c.request.method ?? 'GET'} ${c.request.host ?? ''}${c.request.path ?? '/'} ${JSON.stringify(c.request.headers ?? {})}`;
         it(`${label}${known ? ` (known difference: ${known.reason})` : ''}`, () => {
           const check = () => {
             const hop = simulateGatewayApi(objects, {
-              via: test.mesh ? 'mesh' : test.gateway!,
+              via: test.mesh ? 'mesh' : c.gateway ?? test.gateway!,
+              // The conformance client connects to the gateway's address, port 80, whatever the Host header says.
+              ...(test.mesh ? {} : { port: 80 }),
               authority: c.request.host ?? (test.mesh ? test.mesh.host : GATEWAY_ADDRESS),
               ...(c.request.path !== undefined ? { path: c.request.path } : {}),
               ...(c.request.method !== undefined ? { method: c.request.method } : {}),
@@ -99,6 +112,7 @@ describe('Gateway API conformance v1.6.1 through the model', () => {
   it('transcribes every test the issue names', () => {
     assert.deepEqual(suite.tests.map((t) => t.source).sort(), [
       'conformance/tests/httproute-header-matching.go',
+      'conformance/tests/httproute-hostname-intersection.go',
       'conformance/tests/httproute-matching-across-routes.go',
       'conformance/tests/httproute-matching.go',
       'conformance/tests/httproute-method-matching.go',

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Model } from '../compiler/model/model';
 import type { KubeObject } from '../compiler/model/object-set';
 import type { Request } from '../compiler/model/request';
@@ -79,6 +80,16 @@ describe('Gateway API model: attachment (ParentReference, Listener, HTTPRouteSpe
     assert.deepEqual(names(objects, at('/', { port: 8080 })), ['infra/a:100']);
     assert.deepEqual(names(objects, at('/')), ['infra/b:100']);
     assert.equal(simulateGatewayApi(objects, at('/', { port: 9999 })).status, 'no-listener');
+  });
+
+  it('assumes a Gateway the input does not hold (graylane\'s output), unless it holds that namespace\'s Gateways', () => {
+    const objects = [service('a'), route('r', { parentRefs: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [to('a')] }] })];
+    const hop = simulateGatewayApi(objects, { via: 'gateways/edge', authority: 'shop.example.com' });
+    assert.deepEqual([hop.status, hop.listener, hop.backends.map((b) => b.name)], ['routed', { gateway: 'gateways/edge', name: '', port: 80, protocol: 'HTTP', assumed: true }, ['a']]);
+    assert.deepEqual(hop.notes, ['Gateway gateways/edge is not in the input: assumed to have a listener on port 80 without hostname that admits every route naming it']);
+    const described = [...objects, gateway([http()], 'gateways', 'other')];
+    assert.equal(simulateGatewayApi(described, { via: 'gateways/edge', authority: 'shop.example.com' }).status, 'no-listener');
+    assert.deepEqual(new Model(described).gatewayApi.refusals.map((r) => r.reason), ['its parentRef Gateway gateways/edge is not in the input']);
   });
 
   it('chooses the listener with the most specific hostname on the port', () => {
@@ -243,6 +254,12 @@ describe('Gateway API model: the mesh (GEP-1426 GAMMA)', () => {
     assert.equal(simulateGatewayApi(objects, mesh({ port: 80 })).backends[0]!.name, 'reviews');
   });
 
+  it('takes the port the routes name for a Service the input does not hold (graylane\'s output)', () => {
+    const emitted = [route('reviews', { ...svcParent('reviews'), rules: [{ backendRefs: [{ name: 'reviews-dev', port: 9080 }] }] }, 'bookinfo')];
+    const hop = simulateGatewayApi(emitted, mesh());
+    assert.deepEqual([hop.port, hop.route, hop.backends.map((b) => [b.name, b.assumed])], [9080, 'bookinfo/reviews', [['reviews-dev', true]]]);
+  });
+
   it('rejects with 404 what no attached route matches', () => {
     const strict = [service('reviews', 'bookinfo', [9080]), route('r', { ...svcParent('reviews'), rules: [{ matches: [{ path: { type: 'Exact', value: '/only' } }], backendRefs: [{ name: 'reviews', port: 9080 }] }] }, 'bookinfo')];
     assert.deepEqual([simulateGatewayApi(strict, mesh()).status, simulateGatewayApi(strict, mesh()).httpStatus], ['not-found', 404]);
@@ -254,5 +271,44 @@ describe('Gateway API model: the mesh (GEP-1426 GAMMA)', () => {
     const all = [...objects, consumer, grant];
     assert.deepEqual(names(all, mesh({ authority: 'reviews.bookinfo', sourceNamespace: 'clients' })), ['bookinfo/reviews-dev:100']);
     assert.deepEqual(names(all, mesh()), ['bookinfo/reviews:100']);
+  });
+});
+
+describe('Gateway API model: properties over generated routes', () => {
+  const paths = ['/', '/a', '/a/b', '/ab', '/a/'];
+  const matchArb = fc.record(
+    {
+      path: fc.record({ type: fc.constantFrom('Exact', 'PathPrefix', 'RegularExpression'), value: fc.constantFrom(...paths) }),
+      method: fc.constantFrom('GET', 'POST'),
+      headers: fc.array(fc.record({ name: fc.constantFrom('x-a', 'X-B'), value: fc.constantFrom('1', '2') }), { maxLength: 2 }),
+      queryParams: fc.array(fc.record({ name: fc.constantFrom('q', 'Q'), value: fc.constantFrom('1', '2') }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  const ruleArb = fc.record({
+    matches: fc.array(matchArb, { maxLength: 3 }),
+    backendRefs: fc.array(fc.record({ name: fc.constantFrom('a', 'b', 'c'), port: fc.constant(8080), weight: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 3 }),
+  });
+  const routesArb = fc.uniqueArray(fc.record({ name: fc.constantFrom('r1', 'r2', 'r3', 'r4'), hostnames: fc.constantFrom([], ['shop.example.com'], ['*.example.com']), rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }) }), { selector: (r) => r.name, maxLength: 4 });
+  const requestArb = fc.record({
+    path: fc.constantFrom('/', '/a', '/a/b', '/ab', '/a/b/c', '/b?q=1', '/a?Q=2&q=1'),
+    method: fc.constantFrom('GET', 'POST'),
+    headers: fc.dictionary(fc.constantFrom('x-a', 'x-b'), fc.constantFrom('1', '2'), { maxKeys: 2 }),
+  });
+
+  it('answers the same whatever order the objects come in, with weights summing to 100', () => {
+    fc.assert(
+      fc.property(routesArb, requestArb, fc.integer({ min: 0, max: 1000 }), (routes, req, seed) => {
+        const objects = [gateway([http()]), service('a'), service('b'), service('c'), ...routes.map((r) => route(r.name, { ...parent, hostnames: r.hostnames, rules: r.rules }))];
+        const shuffled = [...objects].sort((x, y) => ((JSON.stringify(x).length * 31 + seed) % 7) - ((JSON.stringify(y).length * 31 + seed) % 7));
+        const request = at(req.path, { method: req.method, headers: req.headers });
+        const one = simulateGatewayApi(objects, request);
+        const two = simulateGatewayApi(shuffled, request);
+        assert.deepEqual([two.status, two.route, two.ruleIndex, two.matchIndex, two.backends.map((b) => [b.name, b.weight])], [one.status, one.route, one.ruleIndex, one.matchIndex, one.backends.map((b) => [b.name, b.weight])]);
+        if (one.status === 'routed') assert.ok(Math.abs(one.backends.reduce((s, b) => s + b.weight, 0) - 100) < 1e-9);
+        if (one.status === 'not-found') assert.equal(one.httpStatus, 404);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -21,6 +21,7 @@
  *   without a ReferenceGrant there that allows HTTPRoutes of the route's namespace (HTTPBackendRef, ReferenceGrant);
  * - rules without matches match PathPrefix "/" (HTTPRouteRule.Matches default).
  */
+import { MANAGED_BY } from '../emit/manifest';
 import type { ObjectSet, Stored } from './object-set';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -140,6 +141,11 @@ export interface ModelListener {
   readonly port: number;
   readonly protocol: string;
   readonly hostname?: string;
+  /**
+   * The Gateway is not in the input (graylane's output never holds it): assumed to have an HTTP listener without
+   * hostname that admits the route, on the parentRef's port (0: any port) and under its sectionName.
+   */
+  readonly assumed?: boolean;
 }
 
 /** One route attached to one parent: a listener, or a Service (GAMMA). */
@@ -195,7 +201,8 @@ export interface ServiceLookupOptions {
   /**
    * A backendRef to a core Service that is not in the objects: `missing` (the implementation answers 500), or
    * `assumed` (it exists: the objects are only part of the cluster, e.g. graylane's output without the
-   * application's own Services). Default: `missing` when the objects hold any Service, else `assumed`.
+   * application's own Services). Default: `missing` when the objects describe the Service's namespace (hold a
+   * Service of it that graylane did not emit), else `assumed`.
    */
   readonly absentServices?: 'missing' | 'assumed';
 }
@@ -205,14 +212,18 @@ export class GatewayApiModel {
   readonly attachments: readonly Attachment[];
   readonly refusals: readonly Refusal[];
   readonly listeners: readonly ModelListener[];
-  readonly hasServices: boolean;
+  /** Namespaces the objects describe: they hold a Service of it that graylane did not emit. */
+  private readonly described = new Set<string>();
   private readonly services = new Map<string, Stored>();
   private readonly namespaceLabels = new Map<string, Readonly<Record<string, string>>>();
   private readonly grants: { namespace: string; spec: ReferenceGrantSpec }[] = [];
 
   constructor(readonly set: ObjectSet) {
-    for (const s of set.kind('Service')) if (s.group === '') this.services.set(`${s.namespace}/${s.name}`, s);
-    this.hasServices = this.services.size > 0;
+    for (const s of set.kind('Service')) {
+      if (s.group !== '') continue;
+      this.services.set(`${s.namespace}/${s.name}`, s);
+      if (s.object.metadata?.labels?.[MANAGED_BY] !== 'graylane') this.described.add(s.namespace);
+    }
     for (const n of set.kind('Namespace')) if (n.group === '') this.namespaceLabels.set(n.name, n.object.metadata?.labels ?? {});
     for (const g of set.kind('ReferenceGrant')) if (g.group === GATEWAY_API_GROUP) this.grants.push({ namespace: g.namespace, spec: (g.object.spec ?? {}) as ReferenceGrantSpec });
 
@@ -261,7 +272,7 @@ export class GatewayApiModel {
         };
         if (kind === 'Service' && (group === '' || group === 'core')) {
           const svc = this.services.get(`${namespace}/${p.name}`);
-          if (!svc && this.hasServices) return refuse(`its parentRef Service ${namespace}/${p.name} is not in the input`);
+          if (!svc && this.described.has(namespace)) return refuse(`its parentRef Service ${namespace}/${p.name} is not in the input`);
           // GEP-1426: hostnames mean nothing for a Service parent; the Service's own names are what callers use.
           attachments.push({ route, parentRef: index, service: `${namespace}/${p.name}`, ...(p.port !== undefined ? { servicePort: p.port } : {}), hostnames: [] });
           return;
@@ -269,7 +280,12 @@ export class GatewayApiModel {
         if (group !== GATEWAY_API_GROUP || kind !== 'Gateway') return refuse(`its parentRef of kind ${group || 'core'}/${kind} is not a Gateway or Service`);
         const gateway = `${namespace}/${p.name}`;
         const candidates = listeners.filter((l) => l.gateway === gateway && (p.sectionName === undefined || l.name === p.sectionName) && (p.port === undefined || l.port === p.port));
-        if (!gateways.some((g) => `${g.namespace}/${g.name}` === gateway)) return refuse(`its parentRef Gateway ${gateway} is not in the input`);
+        if (!gateways.some((g) => `${g.namespace}/${g.name}` === gateway)) {
+          // Refused only where the input describes the namespace's Gateways; else the Gateway lives elsewhere.
+          if (gateways.some((g) => g.namespace === namespace)) return refuse(`its parentRef Gateway ${gateway} is not in the input`);
+          attachments.push({ route, parentRef: index, listener: { gateway, name: p.sectionName ?? '', port: p.port ?? 0, protocol: 'HTTP', assumed: true }, hostnames: (route.spec.hostnames ?? []).map((h) => h.toLowerCase()) });
+          return;
+        }
         if (candidates.length === 0) return refuse(`Gateway ${gateway} has no listener${p.sectionName !== undefined ? ` named ${p.sectionName}` : ''}${p.port !== undefined ? ` on port ${p.port}` : ''}`);
         const reasons: { listener: string; reason: string }[] = [];
         for (const l of candidates) {
@@ -292,6 +308,11 @@ export class GatewayApiModel {
     }
     this.attachments = attachments;
     this.refusals = refusals;
+  }
+
+  /** Whether a Service absent from the objects is missing (see ServiceLookupOptions) rather than assumed. */
+  absentIsMissing(namespace: string, options: ServiceLookupOptions = {}): boolean {
+    return (options.absentServices ?? (this.described.has(namespace) ? 'missing' : 'assumed')) === 'missing';
   }
 
   serviceOf(namespace: string, name: string): Stored | undefined {
@@ -327,10 +348,9 @@ export class GatewayApiModel {
     if (namespace !== route.namespace && !this.granted('HTTPRoute', route.namespace, namespace, ref.name))
       return { ...base, problem: `backendRef to Service ${namespace}/${ref.name} from HTTPRoute ${route.ref} in another namespace has no ReferenceGrant in ${namespace} allowing it (RefNotPermitted)` };
     if (ref.port === undefined) return { ...base, problem: `backendRef to Service ${namespace}/${ref.name} has no port, which a Service reference requires` };
-    const absent = options.absentServices ?? (this.hasServices ? 'missing' : 'assumed');
     const ports = this.portsOf(namespace, ref.name);
     if (!ports) {
-      if (absent === 'missing') return { ...base, problem: `Service ${namespace}/${ref.name} is not in the input (BackendNotFound)` };
+      if (this.absentIsMissing(namespace, options)) return { ...base, problem: `Service ${namespace}/${ref.name} is not in the input (BackendNotFound)` };
       return { ...base, assumed: true };
     }
     if (!ports.some((p) => p.number === ref.port)) return { ...base, problem: `Service ${namespace}/${ref.name} has no port ${ref.port} (${ports.map((p) => p.number).join(', ') || 'no ports'})` };

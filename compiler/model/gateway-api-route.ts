@@ -128,7 +128,7 @@ export function routeGatewayApi(model: GatewayApiModel, request: Request, option
 function gatewayHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLookupOptions): GatewayApiHop {
   const notes: string[] = [];
   const own = model.listeners.filter((l) => l.gateway === r.via);
-  if (own.length === 0) return { status: 'no-listener', host: r.host, conditions: [], backends: [], mirrors: [], notes: [`no Gateway ${r.via} (gateway.networking.k8s.io) with listeners is in the input`] };
+  if (own.length === 0) return assumedGatewayHop(model, r, options);
   const ports = [...new Set(own.map((l) => l.port))];
   const port = r.port ?? r.authorityPort ?? (r.scheme === 'https' ? 443 : r.scheme === 'http' ? 80 : ports.length === 1 ? ports[0]! : 80);
   const protocols = r.scheme === 'https' ? ['HTTPS'] : r.scheme === 'http' ? ['HTTP'] : ['HTTP', 'HTTPS'];
@@ -140,8 +140,13 @@ function gatewayHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLo
   if (!listener)
     return { status: 'not-found', httpStatus: 404, ...base, conditions: [], backends: [], mirrors: [], notes: [`no listener of Gateway ${r.via} on port ${port} serves host ${r.host} (${onPort.map((l) => l.hostname ?? '*').join(', ')})`] };
   const attached = model.attachments.filter((a) => a.listener && a.listener.gateway === listener.gateway && a.listener.name === listener.name);
-  const withListener = { ...base, listener };
-  if (attached.length === 0) return { status: 'not-found', httpStatus: 404, ...withListener, conditions: [], backends: [], mirrors: [], notes: [`no HTTPRoute is attached to listener ${listener.name} of Gateway ${r.via}: 404`] };
+  return hostnameHop(model, r, attached, { ...base, listener }, notes, options);
+}
+
+/** The routes of one listener: the most specific hostname's take the request (Envoy's virtual host). */
+function hostnameHop(model: GatewayApiModel, r: NormalRequest, attached: readonly Attachment[], withListener: { host: string; port: number; listener: ModelListener }, notes: string[], options: ServiceLookupOptions): GatewayApiHop {
+  const { listener } = withListener;
+  if (attached.length === 0) return { status: 'not-found', httpStatus: 404, ...withListener, conditions: [], backends: [], mirrors: [], notes: [...notes, `no HTTPRoute is attached to ${listener.assumed ? 'the assumed listener' : `listener ${listener.name}`} of Gateway ${r.via}: 404`] };
   // Envoy's virtual host: the most specific hostname wins; less specific routes never see the request.
   const scored = attached
     .map((a) => ({ a, ...hostnameScore(a.hostnames, r.host) }))
@@ -158,13 +163,26 @@ function gatewayHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLo
   return hop;
 }
 
+/** A Gateway the input does not hold, that routes name: one assumed HTTP listener without hostname per port. */
+function assumedGatewayHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLookupOptions): GatewayApiHop {
+  const named = model.attachments.filter((a) => a.listener?.assumed && a.listener.gateway === r.via);
+  if (named.length === 0) return { status: 'no-listener', host: r.host, conditions: [], backends: [], mirrors: [], notes: [`no Gateway ${r.via} (gateway.networking.k8s.io) is in the input, and no HTTPRoute names it`] };
+  const port = r.port ?? r.authorityPort ?? (r.scheme === 'https' ? 443 : 80);
+  const listener: ModelListener = { gateway: r.via, name: '', port, protocol: r.scheme === 'https' ? 'HTTPS' : 'HTTP', assumed: true };
+  const notes = [`Gateway ${r.via} is not in the input: assumed to have a listener on port ${port} without hostname that admits every route naming it`];
+  const attached = named.filter((a) => a.listener!.port === 0 || a.listener!.port === port);
+  return hostnameHop(model, r, attached, { host: r.host, port, listener }, notes, options);
+}
+
 function meshHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLookupOptions): GatewayApiHop {
   const notes: string[] = [];
   const svc = serviceOfHost(r.host, r.sourceNamespace);
   if (!svc) return { status: 'no-listener', host: r.host, conditions: [], backends: [], mirrors: [], notes: [`host ${r.host} is not a Kubernetes Service name: GAMMA routes do not apply`] };
   const ports = model.portsOf(svc.namespace, svc.name);
-  const port = r.port ?? r.authorityPort ?? (ports?.length === 1 ? ports[0]!.number : 80);
   const serviceRef = `${svc.namespace}/${svc.name}`;
+  // A Service not in the input: the one port its routes name, if they agree on one.
+  const named = [...new Set(model.attachments.filter((a) => a.service === serviceRef && a.servicePort !== undefined).map((a) => a.servicePort!))];
+  const port = r.port ?? r.authorityPort ?? (ports ? (ports.length === 1 ? ports[0]!.number : 80) : named.length === 1 ? named[0]! : 80);
   const base = { host: r.host, port, service: serviceRef };
   const all = model.attachments.filter((a) => a.service === serviceRef && (a.servicePort === undefined || a.servicePort === port));
   // GEP-1426: producer routes (the Service's namespace) apply to every caller; consumer routes to callers in
@@ -176,7 +194,7 @@ function meshHop(model: GatewayApiModel, r: NormalRequest, options: ServiceLooku
   if (consumer.length > 0 && producer.length > 0) notes.push(`consumer routes of namespace ${caller} replace the producer routes of ${svc.namespace} for this caller (as Istio resolves them; GEP-1426 leaves it to the mesh)`);
   if (caller === undefined && all.some((a) => a.route.namespace !== svc.namespace)) notes.push('the caller\'s namespace is not given: consumer routes of other namespaces are not considered');
   if (attached.length === 0) {
-    if (!model.serviceOf(svc.namespace, svc.name) && model.hasServices && options.absentServices !== 'assumed')
+    if (!model.serviceOf(svc.namespace, svc.name) && model.absentIsMissing(svc.namespace, options))
       return { status: 'no-listener', ...base, conditions: [], backends: [], mirrors: [], notes: [...notes, `Service ${serviceRef} is not in the input`] };
     return {
       status: 'routed',
@@ -229,7 +247,26 @@ function hostnameScore(hostnames: readonly string[], host: string): { score: num
 
 type Choice = Pick<Candidate, 'attachment' | 'hostname'>;
 
+/** Sorted candidates per model and set of choices: a traffic table routes many requests through one listener. */
+const sortedCache = new WeakMap<GatewayApiModel, Map<string, Candidate[]>>();
+
 function candidates(model: GatewayApiModel, choices: readonly Choice[]): Candidate[] {
+  let byKey = sortedCache.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    sortedCache.set(model, byKey);
+  }
+  const key = choices.map((c) => `${c.attachment.route.ref}#${c.attachment.parentRef}@${c.attachment.listener?.gateway ?? c.attachment.service}/${c.attachment.listener?.name ?? ''}=${c.hostname ?? ''}`).join('|');
+  let sorted = byKey.get(key);
+  if (!sorted) {
+    sorted = buildCandidates(model, choices);
+    byKey.set(key, sorted);
+  }
+  return sorted;
+}
+
+function buildCandidates(model: GatewayApiModel, choices: readonly Choice[]): Candidate[] {
+  const order = new Map(model.routes.map((r, i) => [r, i]));
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const c of choices) {
@@ -237,10 +274,11 @@ function candidates(model: GatewayApiModel, choices: readonly Choice[]): Candida
     // One route attached twice to one listener (two parentRefs) is one set of rules.
     if (seen.has(route.ref)) continue;
     seen.add(route.ref);
-    const order = model.routes.indexOf(route);
+    const routeOrder = order.get(route) ?? 0;
     route.rules.forEach((rule, ruleIndex) => {
-      const matches = rule.matches && rule.matches.length > 0 ? rule.matches : [{ path: { type: 'PathPrefix', value: '/' } }];
-      matches.forEach((match, matchIndex) => out.push({ attachment: c.attachment, routeOrder: order, ruleIndex, matchIndex, match, ...(c.hostname !== undefined ? { hostname: c.hostname } : {}) }));
+      // No matches: PathPrefix "/" (HTTPRouteRule.Matches default), which an absent path means too.
+      const matches: readonly HttpRouteMatch[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{}];
+      matches.forEach((match, matchIndex) => out.push({ attachment: c.attachment, routeOrder, ruleIndex, matchIndex, match, ...(c.hostname !== undefined ? { hostname: c.hostname } : {}) }));
     });
   }
   return out.sort(precedence);
@@ -341,7 +379,7 @@ function decide(
   options: ServiceLookupOptions,
 ): GatewayApiHop {
   const winner = firstMatch(model, r, choices);
-  const where = base.listener ? `listener ${base.listener.name} of Gateway ${base.listener.gateway}` : `Service ${base.service}`;
+  const where = base.listener ? `${base.listener.assumed ? 'the assumed listener' : `listener ${base.listener.name}`} of Gateway ${base.listener.gateway}` : `Service ${base.service}`;
   if (!winner) return { status: 'not-found', httpStatus: 404, ...base, conditions: [], backends: [], mirrors: [], notes: [...notes, `no rule of the HTTPRoutes attached to ${where} matches: 404`] };
   const route = winner.attachment.route;
   const rule = route.rules[winner.ruleIndex]!;
