@@ -165,6 +165,12 @@ describe('what Gateway API cannot express is said', () => {
     const digit = compile(release({ services: { '1web': { port: 8080 } } }));
     assert.ok(codes(digit).includes('error GL252'), codes(digit).join());
   });
+  it('entry.gatewayApi without target gateway-api, or without a gateway, is GL250', () => {
+    const other = compile(release({ targets: ['istio'], entry: gatewayEntry([{ name: 'all', lane: 'base' }], { gatewayApi: { port: 443 } }) }));
+    assert.deepEqual(other.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')}`), ['warning GL250 spec.entry.gatewayApi']);
+    const mesh = compile(release({ entry: { service: 'web', rules: [{ name: 'all', lane: 'base' }], gatewayApi: { sectionName: 'http' } } }));
+    assert.deepEqual(mesh.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')}`), ['warning GL250 spec.entry.gatewayApi']);
+  });
   it('entry.gatewayApi picks the listener: sectionName and port on the parentRef', () => {
     const r = ok(release({ entry: gatewayEntry([{ name: 'all', lane: 'base' }], { gatewayApi: { sectionName: 'https', port: 443 } }) }));
     assert.deepEqual(routes(r).find((m) => m.metadata.name === 'shop-entry')!.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'shop', sectionName: 'https', port: 443 }]);
