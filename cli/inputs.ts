@@ -22,7 +22,7 @@ export interface LoadedInput {
    * directory (istio and asm configure one mesh two ways, so they are never mixed), else one group.
    */
   readonly groups: ReadonlyMap<string, Manifest[]>;
-  /** What one mesh sees: istio's objects when istio and asm are both there, else every group. */
+  /** What one mesh sees: the first of istio's, asm's and gateway-api's objects that is there, plus traefik's. */
   readonly objects: Manifest[];
   readonly locate: (object: Manifest) => Located | undefined;
   readonly plan?: Plan;
@@ -80,9 +80,14 @@ function fromSpec(ref: string, spec: InputFile, options: Omit<CompileOptions, 'f
   return { label: ref, groups, objects: oneMesh(groups), locate, plan, warnings: result.diagnostics };
 }
 
+/**
+ * istio, asm and gateway-api configure one mesh in three ways (mixing VirtualServices and HTTPRoutes for a host
+ * is undefined on Istio): the mesh sees the first of them that is there, in that order; traefik is beside it.
+ */
+const MESH_GROUPS = ['istio', 'asm', 'gateway-api'];
 function oneMesh(groups: ReadonlyMap<string, Manifest[]>): Manifest[] {
-  const both = groups.has('istio') && groups.has('asm');
-  return [...groups].filter(([group]) => !(both && group === 'asm')).flatMap(([, objects]) => objects);
+  const mesh = MESH_GROUPS.find((g) => groups.has(g));
+  return [...groups].filter(([group]) => !MESH_GROUPS.includes(group) || group === mesh).flatMap(([, objects]) => objects);
 }
 
 interface InputFile {

@@ -42,6 +42,8 @@ export function checkIngress(spec: ReleaseSpec, plan: Plan): Finding[] {
       report('GL224', 'warning', at, `Rule "${rule.name}" matches every path (prefix "/"), so it catches every request and the ${entry.rules.length - 1 - i} rule(s) after it are never used.`, 'move the catch-all rule to the end');
     if (rule.match?.method) methodCheck(report, [...at, 'match', 'method'], rule.match.method);
   });
+  if (entry.gatewayApi !== undefined && !plan.targets.includes('gateway-api'))
+    report('GL250', 'warning', ['spec', 'entry', 'gatewayApi'], 'entry.gatewayApi picks the Gateway API listener the entry\'s HTTPRoutes attach to, but the spec has no target gateway-api; it changes nothing.', 'remove entry.gatewayApi, or add target gateway-api');
   const tls = entry.traefik?.tls;
   // Beside target traefik, tls is what Traefik serves; only without it is the setting lost altogether.
   const meshTargets = plan.targets.filter((t) => t !== 'traefik');

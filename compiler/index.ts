@@ -18,3 +18,4 @@ export { RULES } from './rules/registry';
 export { runRules, type Finding } from './rules/run';
 export { ENVIRONMENTS, type PolicyConfig } from './rules/environments';
 export type { EnforcementLevel, K8sObject, Rule } from './rules/rule';
+export { topLevelFields } from './emit/gateway-api/services';

@@ -35,8 +35,8 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     const s = spec.spec.services[name]!;
     const host = s.host ?? `${name}.${namespace}.svc.cluster.local`;
     const ports: ServicePort[] = s.ports
-      ? s.ports.map((p) => ({ number: p.number, name: p.name ?? `http-${p.number}`, protocol: p.protocol ?? 'HTTP' }))
-      : [{ number: s.port ?? 80, name: `http-${s.port ?? 80}`, protocol: 'HTTP' }];
+      ? s.ports.map((p) => ({ number: p.number, name: p.name ?? `http-${p.number}`, protocol: p.protocol ?? 'HTTP', targetPort: p.targetPort ?? p.number }))
+      : [{ number: s.port ?? 80, name: `http-${s.port ?? 80}`, protocol: 'HTTP', targetPort: s.port ?? 80 }];
     const resolution: Record<string, Destination> = {};
     for (const lane of lanes) {
       const serving = resolveLane(lane, name, laneByName, baseline);
@@ -116,6 +116,8 @@ function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefin
     traefikApiGroup: entry?.traefik?.apiGroup ?? 'traefik.io',
     traefikAllowCrossNamespace: entry?.traefik?.allowCrossNamespace ?? false,
     ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
+    ...(entry?.gatewayApi?.sectionName !== undefined ? { gatewayApiSectionName: entry.gatewayApi.sectionName } : {}),
+    ...(entry?.gatewayApi?.port !== undefined ? { gatewayApiPort: entry.gatewayApi.port } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ export interface ServicePort {
   readonly number: number;
   readonly name: string;
   readonly protocol: 'HTTP' | 'HTTP2' | 'GRPC';
+  /** The pods' port behind it (the spec's targetPort, else the number). */
+  readonly targetPort: number;
 }
 
 /** How a lane's copy of a service is reached. */
@@ -137,6 +139,9 @@ export interface PlanEntry {
   readonly traefikAllowCrossNamespace: boolean;
   /** Traefik: the IngressRoute's tls. */
   readonly tls?: TraefikTls;
+  /** Gateway API: the listener of the Gateway the entry's HTTPRoutes attach to. */
+  readonly gatewayApiSectionName?: string;
+  readonly gatewayApiPort?: number;
 }
 
 export interface Plan {

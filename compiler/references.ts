@@ -1,6 +1,7 @@
 /**
  * Which objects a route object names: for a VirtualService the DestinationRules defining its subsets and the
- * ServiceEntries defining its hosts; for an IngressRoute its Middlewares and TraefikServices. Shells order their work by it (a route is applied after what it names); policies
+ * ServiceEntries defining its hosts; for an IngressRoute its Middlewares and TraefikServices; for an HTTPRoute
+ * the Services of its backendRefs, their EndpointSlices and the ReferenceGrants that admit them. Shells order their work by it (a route is applied after what it names); policies
  * check with it that every reference resolves.
  */
 import type { Manifest } from './emit/manifest';
@@ -35,8 +36,10 @@ export function referenceIndex(manifests: readonly Manifest[]): (manifest: Manif
     if (m.kind === 'ServiceEntry') for (const host of m.spec.hosts as string[]) add(host, m);
   }
   const byKindName = new Map(manifests.map((m) => [`${m.kind}/${m.metadata.namespace}/${m.metadata.name}`, m]));
+  const backing = httpRouteBacking(manifests);
   return (manifest) => {
     if (manifest.kind === 'IngressRoute') return ingressRouteReferences(manifest, byKindName);
+    if (manifest.kind === 'HTTPRoute') return httpRouteReferences(manifest, byKindName, backing);
     const named = new Set<Manifest>();
     for (const d of routeDestinations(manifest)) {
       for (const candidate of byHost.get(d.host) ?? []) {
@@ -61,6 +64,44 @@ function ingressRouteReferences(manifest: Manifest, byKindName: ReadonlyMap<stri
     for (const r of refs) {
       const found = byKindName.get(`${r.kind}/${r.namespace ?? manifest.metadata.namespace}/${r.name}`);
       if (found) named.add(found);
+    }
+  }
+  return [...named];
+}
+
+/** What stands behind a Service for a route: its EndpointSlices, and the ReferenceGrants that let routes name it. */
+function httpRouteBacking(manifests: readonly Manifest[]): ReadonlyMap<string, Manifest[]> {
+  const out = new Map<string, Manifest[]>();
+  const add = (key: string, m: Manifest) => out.set(key, [...(out.get(key) ?? []), m]);
+  for (const m of manifests) {
+    const service = m.metadata.labels['kubernetes.io/service-name'];
+    if (m.kind === 'EndpointSlice' && service !== undefined) add(`slice/${m.metadata.namespace}/${service}`, m);
+    if (m.kind === 'ReferenceGrant') {
+      const spec = m.spec as { from?: { kind: string; namespace: string }[]; to?: { kind: string; name?: string }[] };
+      for (const from of (spec.from ?? []).filter((f) => f.kind === 'HTTPRoute'))
+        for (const to of (spec.to ?? []).filter((t) => t.kind === 'Service')) add(`grant/${from.namespace}/${m.metadata.namespace}/${to.name ?? '*'}`, m);
+    }
+  }
+  return out;
+}
+
+/**
+ * An HTTPRoute names the Services of its backendRefs (in its namespace unless one is given), their
+ * EndpointSlices, and the ReferenceGrants that allow a Service in another namespace: all of them exist before
+ * the route names them, and outlive it (make-before-break).
+ */
+function httpRouteReferences(manifest: Manifest, byKindName: ReadonlyMap<string, Manifest>, backing: ReadonlyMap<string, Manifest[]>): Manifest[] {
+  const named = new Set<Manifest>();
+  type Ref = { group?: string; kind?: string; name: string; namespace?: string };
+  for (const rule of (manifest.spec.rules as { backendRefs?: Ref[] }[] | undefined) ?? []) {
+    for (const ref of rule.backendRefs ?? []) {
+      if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
+      const namespace = ref.namespace ?? manifest.metadata.namespace;
+      const service = byKindName.get(`Service/${namespace}/${ref.name}`);
+      if (service) named.add(service);
+      for (const slice of backing.get(`slice/${namespace}/${ref.name}`) ?? []) named.add(slice);
+      if (namespace === manifest.metadata.namespace) continue;
+      for (const key of [ref.name, '*']) for (const grant of backing.get(`grant/${manifest.metadata.namespace}/${namespace}/${key}`) ?? []) named.add(grant);
     }
   }
   return [...named];

@@ -1,5 +1,6 @@
 /** The emitter factory: one emitter per target behind one interface. */
 import { emitAsm } from './emit/asm';
+import { emitGatewayApi } from './emit/gateway-api';
 import { emitIstio } from './emit/istio';
 import { emitTraefik } from './emit/traefik';
 import type { Emitter } from './emit/manifest';
@@ -9,6 +10,7 @@ const EMITTERS: Partial<Record<Target, Emitter>> = {
   istio: emitIstio,
   asm: emitAsm,
   traefik: emitTraefik,
+  'gateway-api': emitGatewayApi,
 };
 
 export function emitterFor(target: Target): Emitter | undefined {

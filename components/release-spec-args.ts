@@ -64,6 +64,8 @@ export interface ServicePortArgs {
   number: number;
   name?: string;
   protocol?: 'HTTP' | 'HTTP2' | 'GRPC';
+  /** Port of the pods behind this port (target gateway-api's per-lane Services). @default the port number */
+  targetPort?: number;
 }
 
 export interface ServiceArgs {
@@ -136,6 +138,8 @@ export interface EntryArgs {
   rules: EntryRuleArgs[];
   resilience?: ResilienceArgs;
   traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us'; tls?: TraefikTlsArgs; /** Your Traefik runs with providers.kubernetesCRD.allowCrossNamespace (lanes in other namespaces need it). @default false */ allowCrossNamespace?: boolean };
+  /** Target gateway-api: the listener (`sectionName`) and/or `port` of the Gateway `gateway` the HTTPRoutes attach to. */
+  gatewayApi?: { sectionName?: string; port?: number };
 }
 
 export interface TraefikTlsArgs {
@@ -150,7 +154,7 @@ export interface ReleaseSpecArgs {
   kind: 'Release';
   metadata: { name: string; namespace?: string; labels?: { [key: string]: string } };
   spec: {
-    targets: ('istio' | 'asm' | 'traefik')[];
+    targets: ('istio' | 'asm' | 'traefik' | 'gateway-api')[];
     services: { [name: string]: ServiceArgs };
     lanes: { [name: string]: LaneArgs };
     trafficLabel?: TrafficLabelArgs;

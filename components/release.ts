@@ -11,6 +11,7 @@ import {
   referenceIndex,
   formatDiagnostic,
   routingSummary,
+  topLevelFields,
   type Manifest,
   type RoutingSummary,
 } from '../compiler';
@@ -43,7 +44,7 @@ export interface ReleaseArgs {
    * Targets to emit.
    * @default the spec's `targets`
    */
-  targets?: ('istio' | 'asm' | 'traefik')[];
+  targets?: ('istio' | 'asm' | 'traefik' | 'gateway-api')[];
   /**
    * Progressive step of `steps` rules (0-based).
    * @default 0
@@ -59,6 +60,8 @@ export interface ReleaseArgs {
 }
 
 export const RELEASE_TYPE = 'graylane:index:Release';
+
+const MESH_TARGETS: readonly string[] = ['istio', 'asm', 'gateway-api'];
 
 export class Release extends pulumi.ComponentResource {
   /** Object names per kind, e.g. `{ VirtualService: ['bookinfo/reviews', …] }` (namespace/name). */
@@ -85,6 +88,11 @@ export class Release extends pulumi.ComponentResource {
       ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
     });
     if (!result.ok) throw new pulumi.ResourceError(result.diagnostics.map(formatDiagnostic).join('\n'), this);
+    // istio, asm and gateway-api configure one mesh in different ways: a cluster runs one of them (Istio
+    // leaves a host routed by both a VirtualService and an HTTPRoute undefined).
+    const meshTargets = result.outputs.map((o) => o.target).filter((t) => MESH_TARGETS.includes(t));
+    if (meshTargets.length > 1)
+      throw new pulumi.ResourceError(`graylane Release: targets ${meshTargets.join(', ')} configure the same mesh in different ways; deploy one of them per release (e.g. targets: ['${meshTargets[0]}']).`, this);
     for (const d of result.diagnostics) pulumi.log.warn(formatDiagnostic(d), this);
 
     const resources: Record<string, k8s.apiextensions.CustomResource> = {};
@@ -118,7 +126,8 @@ export class Release extends pulumi.ComponentResource {
           kind: body.kind,
           // The gate delays routes until the settle step is over; the object itself is unchanged.
           metadata: gate ? gate.apply(() => body.metadata) : body.metadata,
-          spec: body.spec,
+          // EndpointSlice has no spec: its fields are top-level.
+          ...(body.kind === 'EndpointSlice' ? topLevelFields(body) : { spec: body.spec }),
         },
         { parent: this, ...(phase === 1 ? { dependsOn: namedBy(manifest).map((m) => registeredAs.get(m)!) } : {}) },
       );

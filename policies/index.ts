@@ -21,6 +21,9 @@ import traefikLaneHeaderGuardedPolicy from './rules/traefik-lane-header-guarded'
 import traefikEntryResiliencePolicy from './rules/traefik-entry-resilience';
 import traefikMaxWeightChangePolicy from './rules/traefik-max-weight-change';
 import traefikReferencesResolvePolicy from './rules/traefik-references-resolve';
+import gatewayApiBackendResolvesPolicy from './rules/gateway-api-backend-resolves';
+import gatewayApiRouteLimitsPolicy from './rules/gateway-api-route-limits';
+import gatewayApiIstioHostConflictPolicy from './rules/gateway-api-istio-host-conflict';
 
 new PolicyPack('graylane', {
   policies: [
@@ -42,5 +45,8 @@ new PolicyPack('graylane', {
     traefikEntryResiliencePolicy,
     traefikMaxWeightChangePolicy,
     traefikReferencesResolvePolicy,
+    gatewayApiBackendResolvesPolicy,
+    gatewayApiRouteLimitsPolicy,
+    gatewayApiIstioHostConflictPolicy,
   ],
 });

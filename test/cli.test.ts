@@ -26,12 +26,12 @@ describe('graylane render', () => {
     assert.ok(files.includes('virtualservice-bookinfo-entry.yaml'));
     const golden = readFileSync(join(ROOT, 'test/golden/bookinfo-lanes/istio.yaml'), 'utf8');
     for (const f of files) assert.ok(golden.includes(readFileSync(join(out, 'istio', f), 'utf8')), f);
-    assert.match(r.stderr, /bookinfo-lanes\.release\.yaml: 4 services × 4 lanes; istio: 13 objects, asm: 15 objects; wrote 28 files to /);
+    assert.match(r.stderr, /bookinfo-lanes\.release\.yaml: 4 services × 4 lanes; istio: 13 objects, asm: 15 objects, gateway-api: 14 objects; wrote 42 files to /);
     assert.equal(readdirSync(join(out, 'asm')).length, 15);
   });
 
   it('prints a multi-document stream with -o - and selects the step', async () => {
-    const r = await cli(['render', 'examples/flip-flop.release.yaml', '--step', '1', '-o', '-']);
+    const r = await cli(['render', 'examples/flip-flop.release.yaml', '--step', '1', '--target', 'istio', '-o', '-']);
     assert.equal(r.status, 0);
     assert.equal(r.stdout, readFileSync(join(ROOT, 'test/golden/flip-flop/istio.step-1.yaml'), 'utf8'));
   });
@@ -92,7 +92,7 @@ describe('graylane validate', () => {
   it('prints a summary per target and exits 0 for a valid spec', async () => {
     const r = await cli(['validate', 'examples/bookinfo-lanes.release.yaml']);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, 'examples/bookinfo-lanes.release.yaml: 4 services × 4 lanes; istio: 13 objects, asm: 15 objects\n');
+    assert.equal(r.stdout, 'examples/bookinfo-lanes.release.yaml: 4 services × 4 lanes; istio: 13 objects, asm: 15 objects, gateway-api: 14 objects\n');
     const warned = await cli(['validate', 'examples/coding-demo.release.yaml', '--target', 'traefik']);
     assert.equal(warned.stdout, 'examples/coding-demo.release.yaml: 1 service × 2 lanes; traefik: 4 objects\n');
     const withWarning = await cli(['validate', 'stacks/specs/dev.release.yaml', '--target', 'istio', '--step', '0']);

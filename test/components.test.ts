@@ -32,7 +32,7 @@ describe('graylane:index:Release', () => {
   });
 
   it('outputs object names per kind and the routing summary', async () => {
-    const release = new Release('flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1 });
+    const release = new Release('flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1, targets: ['istio'] });
     assert.deepEqual(await valueOf(release.objectNames), {
       VirtualService: ['search-flop/search-api', 'search-flop/search-index', 'search-flop/search-ranker'],
     });
@@ -75,6 +75,39 @@ describe('graylane:index:Release', () => {
       'deps-virtualservice-bookinfo-reviews': [dr('reviews-base'), dr('reviews-dev-x'), dr('reviews-gray')],
     });
     assert.equal(dependsOn.size, Object.keys(release.resources).length);
+  });
+
+  it('gateway-api: each HTTPRoute depends on the Services, EndpointSlices and ReferenceGrants it names; an EndpointSlice is registered with its top-level fields', async () => {
+    const dependsOn = new Map<string, string[]>();
+    const record: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+      if (type === 'graylane:index:Release') return undefined;
+      dependsOn.set(name, ((opts.dependsOn ?? []) as pulumi.Resource[]).map((d) => (d as unknown as { __name: string }).__name).sort());
+      return undefined;
+    };
+    const release = new Release('gw', { specYaml: readExample('bookinfo-lanes.release.yaml'), targets: ['gateway-api'] }, { transformations: [record] });
+    await registeredChildren(release);
+    const svc = (n: string) => `gw-service-bookinfo-${n}`;
+    assert.deepEqual(Object.fromEntries([...dependsOn].filter(([, d]) => d.length > 0)), {
+      'gw-httproute-bookinfo-bookinfo-entry': [svc('productpage-base')],
+      'gw-httproute-bookinfo-details': [svc('details-base'), svc('details-mock'), 'gw-endpointslice-bookinfo-details-mock'].sort(),
+      'gw-httproute-bookinfo-productpage': [svc('productpage-base')],
+      'gw-httproute-bookinfo-ratings': [svc('ratings-base'), svc('ratings-gray')],
+      'gw-httproute-bookinfo-reviews': [svc('reviews-base'), svc('reviews-dev-x'), svc('reviews-gray')],
+    });
+    const slice = registered.find((r) => r.name === 'gw-endpointslice-bookinfo-details-mock')!.inputs as Record<string, unknown>;
+    assert.deepEqual([slice.addressType, slice.spec, slice.endpoints], ['IPv4', undefined, [{ addresses: ['10.10.0.7'], conditions: { ready: true } }]]);
+    assert.equal(dependsOn.size, Object.keys(release.resources).length);
+
+    const flip = new Release('gw-flip', { specYaml: readExample('flip-flop.release.yaml'), step: 1, targets: ['gateway-api'] }, { transformations: [record] });
+    await registeredChildren(flip);
+    assert.deepEqual(dependsOn.get('gw-flip-httproute-search-flop-search-api'), ['gw-flip-referencegrant-search-flip-search-search-flop-to-search-flip-search-api']);
+  });
+
+  it('refuses two mesh targets in one release (istio and gateway-api configure one mesh two ways)', () => {
+    assert.throws(
+      () => new Release('both', { specYaml: readExample('flip-flop.release.yaml') }),
+      /targets istio, gateway-api configure the same mesh in different ways; deploy one of them per release/,
+    );
   });
 
   it('settles with waitForReconciled: hosts and subsets carry pulumi.com/waitFor, routes do not', async () => {

@@ -10,6 +10,8 @@ import { stackConfigs } from '../scripts/stack-configs';
 import { compileExample, exampleFiles, manifestsOf, readExample, ROOT } from './support/examples';
 import { CRD_DIR, istioCrds } from './support/istio-crds';
 import { traefikCrds } from './support/traefik-crds';
+import { gatewayApiCrds } from './support/gateway-api-crds';
+import { endpointSliceShape, serviceShape } from './support/kubernetes-shapes';
 import { fallbackShape, matchExtensionShape, splitAsmFields, trafficLabelShape } from './support/asm-shapes';
 import { parse } from 'yaml';
 
@@ -65,8 +67,14 @@ describe('every emitted object validates against the upstream CRDs', () => {
         it(`${file} → ${target}${steps > 1 ? ` at step ${step}` : ''}`, () => {
           const manifests = manifestsOf(compileExample(file, steps > 1 ? { step } : {}), target);
           assert.ok(manifests.length > 0);
-          const crds = target === 'traefik' ? traefikCrds('v3') : istioCrds();
+          const crds = target === 'traefik' ? traefikCrds('v3') : target === 'gateway-api' ? gatewayApiCrds() : istioCrds();
           for (const m of manifests) {
+            // Built-in kinds have no CRD: their shapes as the API server validates them.
+            if (m.kind === 'Service' || m.kind === 'EndpointSlice') {
+              const shape = (m.kind === 'Service' ? serviceShape : endpointSliceShape).safeParse(JSON.parse(JSON.stringify(m)));
+              assert.equal(shape.success, true, `${m.kind} ${m.metadata.name}: ${JSON.stringify(shape.error?.issues)}`);
+              continue;
+            }
             if (m.kind === 'TrafficLabel') {
               assert.equal(trafficLabelShape.safeParse(m).success, true, JSON.stringify(trafficLabelShape.safeParse(m).error?.issues));
               continue;

@@ -70,7 +70,7 @@ const CASES: Case[] = [
     to: "targets: [istoi]",
     at: '7:13',
     path: ["spec","targets",0],
-    message: "spec.targets[0] is \"istoi\"; allowed: \"istio\", \"asm\", \"traefik\".",
+    message: "spec.targets[0] is \"istoi\"; allowed: \"istio\", \"asm\", \"traefik\", \"gateway-api\".",
     hint: "did you mean \"istio\"?",
   },
   {
@@ -437,7 +437,7 @@ describe('diagnostics', () => {
 
   it('GL401: an unknown target asked for through the API is named', () => {
     const result = compile(BASE_SPEC, { file: 'shop.yaml', targets: ['nginx' as never] });
-    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity, d.message, d.hint]), [['GL401', 'error', 'Unknown target "nginx".', 'use one of istio, asm, traefik']]);
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity, d.message, d.hint]), [['GL401', 'error', 'Unknown target "nginx".', 'use one of istio, asm, traefik, gateway-api']]);
     assert.deepEqual(result.outputs, []);
   });
 

@@ -59,6 +59,13 @@ interface Case {
 
 const bare = (kind: string, apiVersion = 'networking.istio.io/v1'): K8sObject => ({ apiVersion, kind, metadata: { name: 'bare', namespace: 'shop' } });
 
+const httpRoute = (name: string, spec: Record<string, unknown>, namespace = 'shop'): K8sObject => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace }, spec });
+const svc = (name: string, namespace = 'shop'): K8sObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ports: [{ port: 80 }] } });
+const meshRoute = (service: string) => httpRoute(`${service}-mesh`, { parentRefs: [{ group: '', kind: 'Service', name: service, port: 80 }], rules: [{ backendRefs: [{ name: service, port: 80 }] }] });
+const grant: K8sObject = { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-shop', namespace: 'payments' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] } };
+const crossRoute = httpRoute('pay', { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'pay', namespace: 'payments', port: 80 }] }] });
+const manyRules = (n: number) => httpRoute('big', { parentRefs: [{ name: 'gw' }], rules: Array.from({ length: n }, (_, i) => ({ matches: [{ path: { type: 'PathPrefix', value: `/p${i}` } }], backendRefs: [{ name: 'web', port: 80 }] })) });
+
 const CASES: Record<string, Case> = {
   'istio-destination-resolves': {
     compliant: [dr('r', 'reviews', ['v1']), vs('reviews', { hosts: ['reviews'], http: [route(['reviews', 'v1'])] })],
@@ -191,6 +198,27 @@ const CASES: Record<string, Case> = {
     message: 'needs a baseline',
     missing: [bare('TraefikService', 'traefik.io/v1alpha1')],
     override: { config: { environment: 'prod' }, objects: [ts('split', { b: 100 })], expect: [] },
+  },
+  'gateway-api-backend-resolves': {
+    compliant: [svc('pay', 'payments'), grant, crossRoute],
+    violating: [svc('pay', 'payments'), crossRoute],
+    message: 'HTTPRoute shop/pay rule #0: backendRef to Service payments/pay from HTTPRoute shop/pay in another namespace has no ReferenceGrant in payments allowing it (RefNotPermitted); its share of requests gets 500.',
+    missing: [bare('HTTPRoute', 'gateway.networking.k8s.io/v1'), bare('ReferenceGrant', 'gateway.networking.k8s.io/v1beta1'), httpRoute('x', { rules: [{}] })],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [svc('pay', 'payments'), crossRoute], expect: [] },
+  },
+  'gateway-api-route-limits': {
+    compliant: [manyRules(16)],
+    violating: [manyRules(17)],
+    message: 'HTTPRoute shop/big has 17 rules; the HTTPRoute CRD allows at most 16.',
+    missing: [bare('HTTPRoute', 'gateway.networking.k8s.io/v1'), httpRoute('x', { rules: [{ matches: [{}], backendRefs: [{}] }] })],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [manyRules(17)], expect: [] },
+  },
+  'gateway-api-istio-host-conflict': {
+    compliant: [svc('web'), meshRoute('web'), vs('api', { hosts: ['api'], http: [route(['api', undefined])] })],
+    violating: [svc('web'), meshRoute('web'), vs('web', { hosts: ['web'], http: [route(['web', undefined])] })],
+    message: 'HTTPRoute shop/web-mesh routes Service shop/web in the mesh, which VirtualService shop/web also routes (host web.shop.svc.cluster.local); Istio uses one of them, undefined which: route a service with one API.',
+    missing: [bare('HTTPRoute', 'gateway.networking.k8s.io/v1'), bare('VirtualService')],
+    override: { config: {}, objects: [svc('web'), meshRoute('web'), vs('web', { hosts: ['web'], gateways: ['istio-system/public'], http: [route(['web', undefined])] })], expect: [] },
   },
 };
 

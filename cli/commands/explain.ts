@@ -31,7 +31,7 @@ export function explainCommand(program: Command, io: CliIo): void {
     .description('Follow one request hop by hop: which object and rule match and why, where it goes, which lane it carries.')
     .argument('<input>', 'release spec, rendered YAML file or directory, or git:REV:path')
     .option('--step <n>', 'progressive step, when the input is a spec', parseStep)
-    .option('--gateway <ns/name>', 'the request enters through this Istio gateway')
+    .option('--gateway <ns/name>', 'the request enters through this Istio or Gateway API gateway')
     .option('--mesh', 'the request comes from a workload inside the mesh')
     .option('--entry-point <name>', 'the request enters through this Traefik entry point')
     .requiredOption('--host <host>', 'host the request is for (a service name is enough inside the mesh)')
@@ -85,7 +85,7 @@ function serviceHost(name: string, input: LoadedInput, namespace: string | undef
   if (name.includes('.')) return name;
   const fromPlan = input.plan?.services.find((s) => s.name === name)?.host;
   if (fromPlan) return fromPlan;
-  const ns = namespace ?? input.plan?.namespace ?? input.objects.find((o) => o.kind === 'VirtualService')?.metadata.namespace ?? 'default';
+  const ns = namespace ?? input.plan?.namespace ?? input.objects.find((o) => o.kind === 'VirtualService' || o.kind === 'HTTPRoute')?.metadata.namespace ?? 'default';
   return `${name}.${ns}.svc.cluster.local`;
 }
 

@@ -56,7 +56,7 @@ export function applyPhase(manifest: Pick<Manifest, 'kind'>): 0 | 1 {
   return ROUTE_KINDS.has(manifest.kind) ? 1 : 0;
 }
 
-const ROUTE_KINDS = new Set(['VirtualService', 'IngressRoute']);
+const ROUTE_KINDS = new Set(['VirtualService', 'IngressRoute', 'HTTPRoute']);
 
 /** Stable object order: the order they can be applied in (hosts and subsets before routes), then name. */
 export function sortManifests(manifests: readonly Manifest[], kindOrder: readonly string[]): Manifest[] {

@@ -8,6 +8,8 @@ import type { IstioHop, RouteFault, RouteMirror, RoutedDestination } from '../mo
 import { modelOf, type Model } from '../model/model';
 import type { KubeObject } from '../model/object-set';
 import type { TraefikHop } from '../model/traefik-model';
+import type { ModelListener } from '../model/gateway-api-model';
+import { resolveShortname } from '../model/istio-model';
 
 export interface ExplainRequest {
   /** "namespace/name" of the Istio gateway, "mesh", or "traefik:<entryPoint>" for a Traefik entry point. */
@@ -27,6 +29,8 @@ export interface ExplainRequest {
   readonly sourceLabels?: Readonly<Record<string, string>>;
   /** Namespace of the calling workload (mesh) or of the gateway's proxy. */
   readonly sourceNamespace?: string;
+  /** Which API routes the request: Istio's or Gateway API's (default: read from the objects, see apiOf). */
+  readonly api?: 'istio' | 'gateway-api';
 }
 
 export interface ExplainedDestination extends RoutedDestination {
@@ -51,6 +55,14 @@ export interface ExplainedHop {
   readonly rule?: string;
   readonly priority?: number;
   readonly middlewares?: readonly string[];
+  /** Gateway API: the listener that took the request, the GAMMA Service, the HTTPRoute, rule and match. */
+  readonly listener?: ModelListener;
+  readonly service?: string;
+  readonly httpRoute?: string;
+  readonly ruleIndex?: number;
+  readonly ruleName?: string;
+  readonly matchIndex?: number;
+  readonly hostname?: string;
   /** Why this route: its conditions, each of which held for this request; or why nothing was routed. */
   readonly why: readonly string[];
   readonly destinations: readonly ExplainedDestination[];
@@ -72,6 +84,7 @@ export function explain(objects: readonly KubeObject[], request: ExplainRequest,
 
 function hop(model: Model, laneHeader: string | undefined, request: ExplainRequest, share: number, rest: readonly string[]): ExplainedHop {
   if (request.gateway.startsWith('traefik:')) return traefikHop(model, laneHeader, request, share, rest);
+  if ((request.api ?? apiOf(model, request.gateway, request.host, request.sourceNamespace)) === 'gateway-api') return gatewayApiHop(model, laneHeader, request, share, rest);
   const result = model.routeIstio({
     via: request.gateway,
     authority: request.host,
@@ -173,6 +186,80 @@ function traefikHop(model: Model, laneHeader: string | undefined, request: Expla
   };
 }
 
+/**
+ * Which API routes a request when the objects hold both kinds: Gateway API where HTTPRoutes attach to the
+ * gateway (or GAMMA routes to the Service) and no Istio Gateway or mesh VirtualService claims it; in the mesh
+ * also when the objects hold HTTPRoutes and no VirtualService at all (a Service without routes).
+ */
+export function apiOf(model: Model, gateway: string, host: string, sourceNamespace?: string): 'istio' | 'gateway-api' {
+  const ga = model.gatewayApi;
+  if (gateway === 'mesh') {
+    const fqdn = resolveShortname(host.toLowerCase().replace(/:\d+$/, ''), sourceNamespace ?? 'default');
+    const m = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn) ?? /^([^.]+)\.([^.]+)(?:\.svc)?$/.exec(fqdn);
+    const service = m ? `${m[2]}/${m[1]}` : undefined;
+    const gamma = service !== undefined && ga.attachments.some((a) => a.service === service);
+    const vs = model.istio.virtualServices.some((v) => !v.isDelegate && v.gateways.includes('mesh') && v.hosts.some((h) => h.toLowerCase() === fqdn));
+    if (gamma && !vs) return 'gateway-api';
+    return !gamma && !vs && ga.routes.length > 0 && model.istio.virtualServices.length === 0 ? 'gateway-api' : 'istio';
+  }
+  const named = ga.listeners.some((l) => l.gateway === gateway) || ga.attachments.some((a) => a.listener?.gateway === gateway);
+  const istio = model.istio.gateways.has(gateway) || model.istio.virtualServices.some((v) => v.gateways.includes(gateway));
+  return named && !istio ? 'gateway-api' : 'istio';
+}
+
+/** One hop through Gateway API routes: listener or GAMMA Service, HTTPRoute rule, backendRefs after filters. */
+function gatewayApiHop(model: Model, laneHeader: string | undefined, request: ExplainRequest, share: number, rest: readonly string[]): ExplainedHop {
+  const result = model.routeGatewayApi({
+    via: request.gateway,
+    authority: request.host,
+    ...(request.port !== undefined ? { port: request.port } : {}),
+    ...(request.scheme ? { scheme: request.scheme } : {}),
+    ...(request.method ? { method: request.method } : {}),
+    ...(request.path ? { path: request.path } : {}),
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.query ? { query: request.query } : {}),
+    ...(request.sourceNamespace ? { sourceNamespace: request.sourceNamespace } : {}),
+  });
+  const status: ExplainedHop['status'] = result.status === 'error' ? 'direct-response' : result.status === 'no-listener' ? 'no-route' : result.status;
+  const sentPath = request.path ?? '/';
+  return {
+    gateway: request.gateway,
+    host: result.host,
+    ...(result.port !== undefined ? { port: result.port } : {}),
+    status,
+    ...(result.listener ? { listener: result.listener } : {}),
+    ...(result.service !== undefined ? { service: result.service } : {}),
+    ...(result.route !== undefined ? { httpRoute: result.route } : {}),
+    ...(result.ruleIndex !== undefined ? { ruleIndex: result.ruleIndex } : {}),
+    ...(result.ruleName !== undefined ? { ruleName: result.ruleName } : {}),
+    ...(result.matchIndex !== undefined ? { matchIndex: result.matchIndex } : {}),
+    ...(result.hostname !== undefined ? { hostname: result.hostname } : {}),
+    why: result.route !== undefined ? [...result.conditions] : [...result.notes.slice(-1)],
+    destinations: result.backends.map((b) => {
+      const branch = (share * b.weight) / 100;
+      const lane = laneHeader !== undefined ? b.headers[laneHeader.toLowerCase()] : undefined;
+      const next = b.problem === undefined && b.weight > 0 && rest.length > 0 ? hop(model, laneHeader, { gateway: 'mesh', host: rest[0]!, headers: b.headers, sourceNamespace: b.namespace, ...(request.api ? { api: request.api } : {}) }, branch, rest.slice(1)) : undefined;
+      return {
+        weight: b.weight,
+        host: b.host,
+        ...(b.port !== undefined ? { port: b.port } : {}),
+        headers: b.headers,
+        ...(b.path !== sentPath ? { path: b.path } : {}),
+        ...(b.authority !== request.host ? { authority: b.authority } : {}),
+        ...(b.problem !== undefined ? { problem: b.problem } : {}),
+        share: branch,
+        ...(lane !== undefined ? { lane } : {}),
+        ...(next ? { next } : {}),
+      };
+    }),
+    ...(result.mirrors.length > 0 ? { mirrors: result.mirrors.map((m) => ({ host: m.host, ...(m.port !== undefined ? { port: m.port } : {}), percent: m.percent, share: (share * m.percent) / 100 })) } : {}),
+    ...(result.redirect ? { redirect: { ...result.redirect, share } } : {}),
+    ...(result.status === 'error' ? { directResponse: { status: result.httpStatus ?? 500, share } } : {}),
+    ...(result.timeouts?.request !== undefined ? { timeout: result.timeouts.request } : {}),
+    notes: result.route !== undefined ? [...result.notes, ...result.mirrors.filter((m) => m.problem !== undefined).map((m) => `mirror: ${m.problem}`)] : result.notes.slice(0, -1),
+  };
+}
+
 /** "v1", "{lane: dev-x}", "endpoint 10.10.0.7:9080" or the host: how people name a destination. */
 export function destinationLabel(d: Pick<RoutedDestination, 'host' | 'subset' | 'labels' | 'endpoints'>): string {
   if (d.endpoints && d.endpoints.length > 0) return d.endpoints.map((e) => `endpoint ${e.address}${e.port !== undefined ? `:${e.port}` : ''}`).join(', ');
@@ -192,7 +279,9 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
     const pad = '  '.repeat(depth);
     const via = h.gateway === 'mesh' ? 'inside the mesh' : h.gateway.startsWith('traefik:') ? `through Traefik entry point ${h.gateway.slice(8) || '(any)'}` : `through gateway ${h.gateway}`;
     lines.push(`${pad}hop ${n}: ${h.host}${h.port !== undefined ? `:${h.port}` : ''}, ${via}`);
-    const what = h.router
+    const what = h.httpRoute
+      ? `HTTPRoute ${h.httpRoute}, rule ${h.ruleName !== undefined ? `"${h.ruleName}"` : `#${h.ruleIndex ?? '?'}`}${h.matchIndex !== undefined ? `, match #${h.matchIndex}` : ''}${h.hostname !== undefined ? ` (hostname ${h.hostname})` : ''}`
+      : h.router
       ? `IngressRoute ${h.router.replace('#', ', route #')} (priority ${h.priority})`
       : h.virtualService && h.routeIndex === undefined
         ? `VirtualService ${h.virtualService}: none of its routes takes the request`
@@ -203,6 +292,8 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
           : h.status === 'redirect'
             ? 'redirected'
             : 'no route';
+    if (h.listener) lines.push(`${pad}  listener ${h.listener.assumed ? '(assumed: the Gateway is not in the input)' : `${h.listener.name} (${h.listener.protocol} port ${h.listener.port}${h.listener.hostname !== undefined ? `, hostname ${h.listener.hostname}` : ''})`} of Gateway ${h.listener.gateway}`);
+    if (h.service !== undefined && h.gateway === 'mesh') lines.push(`${pad}  GAMMA routes of Service ${h.service}`);
     lines.push(`${pad}  ${what}`);
     if (h.middlewares && h.middlewares.length > 0) lines.push(`${pad}    middlewares: ${h.middlewares.join(', ')}`);
     for (const reason of h.why) lines.push(`${pad}    because ${reason}`);

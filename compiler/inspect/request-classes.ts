@@ -1,10 +1,12 @@
 /**
  * The requests a set of objects tells apart: one class per entry route match (gateway, host and conditions),
- * per service host with and without each lane inside the mesh, and per Traefik router rule — each with a
+ * per service host with and without each lane inside the mesh, per Traefik router rule, and per Gateway API
+ * listener hostname and HTTPRoute match or GAMMA Service × lane — each with a
  * representative request that belongs to it. Classes are keyed by what they match, never by route names, so a
  * renamed rule is the same class and a reviewer sees where the same requests go before and after.
  */
 import { fullMatch } from '../simulate/string-match';
+import type { HttpRouteMatch } from '../model/gateway-api-model';
 import type { HttpMatch, StringMatch } from '../model/istio-types';
 import type { Model } from '../model/model';
 import type { Request } from '../model/request';
@@ -13,7 +15,7 @@ import type { RuleNode } from '../simulate/traefik-rule';
 export interface RequestClass {
   readonly key: string;
   readonly request: Request;
-  readonly engine: 'istio' | 'traefik';
+  readonly engine: 'istio' | 'traefik' | 'gateway-api';
 }
 
 export interface ClassContext {
@@ -28,7 +30,7 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
     if (!out.has(c.key)) out.set(c.key, c);
   };
   const header = context.laneHeader?.toLowerCase();
-  const lanes = context.lanes ?? (header ? lanesIn(model, header) : []);
+  const lanes = context.lanes ?? (header ? [...new Set([...lanesIn(model, header), ...gatewayApiLanes(model, header)])].sort() : []);
   for (const vs of model.istio.virtualServices) {
     if (vs.isDelegate) continue;
     for (const gateway of vs.gateways) {
@@ -61,7 +63,92 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
     const entry = router.entryPoints?.[0] ?? '';
     add({ key: `traefik ${entry || '(any entry point)'}${router.tls ? ' tls' : ''}: ${router.match}`, request: { via: `traefik:${entry}`, ...sample, ...(router.tls ? { scheme: 'https' } : {}) }, engine: 'traefik' });
   }
+  gatewayApiClasses(model, header, lanes, add);
   return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Gateway API: per listener and hostname, one class per HTTPRoute match and one for every other request; per
+ * Service with GAMMA routes, one per lane (and none) and one per match. Keys start with "gateway-api", so they
+ * never merge with an Istio class of the same words.
+ */
+function gatewayApiClasses(model: Model, header: string | undefined, lanes: readonly string[], add: (c: RequestClass) => void): void {
+  for (const a of model.gatewayApi.attachments) {
+    const rules = a.route.rules;
+    if (a.listener) {
+      const l = a.listener;
+      const hosts = a.hostnames.length > 0 ? a.hostnames : ['*'];
+      for (const h of hosts) {
+        const authority = h === '*' ? 'any.example' : h.startsWith('*.') ? `any${h.slice(1)}` : h;
+        const where = `gateway-api entry ${l.gateway}${l.assumed || l.name === '' ? '' : ` ${l.name}`} ${h}`;
+        const base: Request = { via: l.gateway, authority, ...(l.port > 0 ? { port: l.port } : {}) };
+        for (const rule of rules) for (const m of rule.matches ?? []) {
+          const sample = sampleGatewayApi(m, base);
+          if (sample) add({ key: `${where}: ${sample.words}`, request: sample.request, engine: 'gateway-api' });
+        }
+        add({ key: `${where}: every other request`, request: base, engine: 'gateway-api' });
+      }
+    } else if (a.service) {
+      const [namespace, name] = a.service.split('/');
+      const where = `gateway-api ${name}.${namespace}${a.servicePort !== undefined ? `:${a.servicePort}` : ''}`;
+      const base: Request = { via: 'mesh', authority: `${name}.${namespace}.svc.cluster.local`, sourceNamespace: a.route.namespace, ...(a.servicePort !== undefined ? { port: a.servicePort } : {}) };
+      add({ key: `${where}, no lane`, request: base, engine: 'gateway-api' });
+      for (const lane of lanes) add({ key: `${where}, lane ${lane}`, request: { ...base, headers: { [header!]: lane } }, engine: 'gateway-api' });
+      for (const rule of rules) for (const m of rule.matches ?? []) {
+        const laneOnly = header !== undefined && m.path === undefined && m.method === undefined && (m.queryParams ?? []).length === 0 && (m.headers ?? []).length === 1 && m.headers![0]!.name.toLowerCase() === header && (m.headers![0]!.type ?? 'Exact') === 'Exact' && lanes.includes(m.headers![0]!.value);
+        const sample = sampleGatewayApi(m, base);
+        if (sample && !laneOnly) add({ key: `${where}: ${sample.words}`, request: sample.request, engine: 'gateway-api' });
+      }
+    }
+  }
+}
+
+/** A request satisfying an HTTPRouteMatch, and the match in words; undefined when the model cannot build one. */
+function sampleGatewayApi(m: HttpRouteMatch, base: Request): { request: Request; words: string } | undefined {
+  const words: string[] = [];
+  let request: Request = base;
+  const sample = (type: string | undefined, value: string): string | undefined => ((type ?? 'Exact') === 'RegularExpression' ? sampleString({ regex: value }) : value);
+  const say = (type: string | undefined, value: string) => ((type ?? 'Exact') === 'RegularExpression' ? `~ ${JSON.stringify(value)}` : `= ${JSON.stringify(value)}`);
+  if (m.path) {
+    const type = m.path.type ?? 'PathPrefix';
+    const value = m.path.value ?? '/';
+    const v = type === 'RegularExpression' ? sampleString({ regex: value }) : value;
+    if (v === undefined || !v.startsWith('/')) return undefined;
+    request = { ...request, path: v };
+    words.push(type === 'Exact' ? `path = ${JSON.stringify(value)}` : type === 'PathPrefix' ? `path under ${JSON.stringify(value)}` : `path ~ ${JSON.stringify(value)}`);
+  }
+  if (m.method !== undefined) {
+    request = { ...request, method: m.method };
+    words.push(`method = ${JSON.stringify(m.method)}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const h of [...(m.headers ?? [])].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1))) {
+    const v = sample(h.type, h.value);
+    if (v === undefined) return undefined;
+    headers[h.name.toLowerCase()] = v;
+    words.push(`header ${h.name.toLowerCase()} ${say(h.type, h.value)}`);
+  }
+  if (Object.keys(headers).length > 0) request = { ...request, headers };
+  const query: Record<string, string> = {};
+  for (const q of [...(m.queryParams ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const v = sample(q.type, q.value);
+    if (v === undefined) return undefined;
+    query[q.name] = v;
+    words.push(`query ${q.name} ${say(q.type, q.value)}`);
+  }
+  if (Object.keys(query).length > 0) request = { ...request, query };
+  return words.length > 0 ? { request, words: words.join(', ') } : undefined;
+}
+
+/** Lane names some HTTPRoute matches the lane header against (exactly) or writes on a backendRef. */
+function gatewayApiLanes(model: Model, header: string): string[] {
+  const lanes = new Set<string>();
+  for (const route of model.gatewayApi.routes)
+    for (const rule of route.rules) {
+      for (const m of rule.matches ?? []) for (const h of m.headers ?? []) if (h.name.toLowerCase() === header && (h.type ?? 'Exact') === 'Exact') lanes.add(h.value);
+      for (const b of rule.backendRefs ?? []) for (const f of b.filters ?? []) for (const h of f.requestHeaderModifier?.set ?? []) if (h.name.toLowerCase() === header) lanes.add(h.value);
+    }
+  return [...lanes];
 }
 
 function short(host: string): string {

@@ -1,6 +1,6 @@
 /**
  * A release's traffic as a table people can compare: for every request class (entry host and match, service ×
- * lane, Traefik rule — see request-classes.ts) where its requests go ("v1 90% / v2 10%"), read from the object
+ * lane, Traefik rule, Gateway API match — see request-classes.ts) where its requests go ("v1 90% / v2 10%"), read from the object
  * model, so it works on rendered or hand-written YAML as well as on specs. Two sides are compared on the union
  * of their classes: the same requests, before and after.
  */
@@ -33,7 +33,7 @@ export function trafficOf(objects: readonly KubeObject[], context: TrafficContex
 export function trafficTable(model: Model, classes: readonly RequestClass[], laneHeader: string | undefined): Map<string, TrafficRow> {
   const header = laneHeader?.toLowerCase();
   const out = new Map<string, TrafficRow>();
-  for (const c of classes) out.set(c.key, c.engine === 'istio' ? istioRow(model, c, header) : traefikRow(model, c, header));
+  for (const c of classes) out.set(c.key, c.engine === 'istio' ? istioRow(model, c, header) : c.engine === 'gateway-api' ? gatewayApiRow(model, c, header) : traefikRow(model, c, header));
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -100,4 +100,36 @@ function traefikRow(model: Model, c: RequestClass, header: string | undefined): 
   }
   for (const m of hop.mirrors) parts.push(`(mirrored ${fmt(m.percent)}% to ${m.service})`);
   return { text: `${parts.join(' / ').replace(/ \/ \(/g, ' (')}${tag}`, shares, ...withObject };
+}
+
+/** Gateway API: the Services of the matched rule's backendRefs, each with the lane header it receives. */
+function gatewayApiRow(model: Model, c: RequestClass, header: string | undefined): TrafficRow {
+  const hop = model.routeGatewayApi(c.request);
+  const route = hop.route !== undefined ? model.gatewayApi.routes.find((r) => r.ref === hop.route) : undefined;
+  const withObject = route ? { object: route.stored.object } : {};
+  const lane = header !== undefined ? c.request.headers?.[header] : undefined;
+  switch (hop.status) {
+    case 'not-found':
+    case 'no-listener':
+      return { text: 'no route (404)', shares: new Map([['404', 100]]), ...withObject };
+    case 'redirect':
+      return { text: `redirect ${hop.redirect!.status} to ${hop.redirect!.location}`, shares: new Map([[`redirect ${hop.redirect!.location}`, 100]]), ...withObject };
+    case 'error':
+      return { text: `direct response ${hop.httpStatus ?? 500}`, shares: new Map([[`response ${hop.httpStatus ?? 500}`, 100]]), ...withObject };
+    default: {
+      const shares = new Map<string, number>();
+      const parts: string[] = [];
+      for (const b of hop.backends) {
+        if (b.weight === 0) continue;
+        const carried = header !== undefined ? b.headers[header] : undefined;
+        const tag = carried !== undefined && carried !== lane ? ` [${header}: ${carried}]` : '';
+        const key = `${b.host}${carried !== undefined && carried !== lane ? ` (${header}: ${carried})` : ''}`;
+        shares.set(key, (shares.get(key) ?? 0) + b.weight);
+        const name = route && b.namespace !== route.namespace ? `${b.name}.${b.namespace}` : b.name;
+        parts.push(`${name}${tag} ${fmt(b.weight)}%${b.problem ? ' (unresolved: 500)' : ''}`);
+      }
+      for (const m of hop.mirrors) parts.push(`(mirrored ${fmt(m.percent)}% to ${m.name})`);
+      return { text: parts.join(' / ').replace(/ \/ \(/g, ' ('), shares, ...withObject };
+    }
+  }
 }

@@ -1,7 +1,9 @@
 /**
- * The model of a set of objects: what Istio and Traefik would make of them. Built once per object set; every
+ * The model of a set of objects: what Istio, Traefik and Gateway API implementations would make of them. Built once per object set; every
  * inspection (explain, the traffic table, diff), every check rule and every simulator reads it.
  */
+import { GatewayApiModel, type ServiceLookupOptions } from './gateway-api-model';
+import { routeGatewayApi, type GatewayApiHop } from './gateway-api-route';
 import { IstioModel } from './istio-model';
 import { routeIstio, type IstioHop } from './istio-route';
 import { ObjectSet, type KubeObject } from './object-set';
@@ -17,11 +19,13 @@ export class Model {
   readonly objects: ObjectSet;
   readonly istio: IstioModel;
   readonly traefik: TraefikModel;
+  readonly gatewayApi: GatewayApiModel;
 
   constructor(objects: readonly KubeObject[], options: ModelOptions = {}) {
     this.objects = new ObjectSet(objects, options.defaultNamespace ?? 'default');
     this.istio = new IstioModel(this.objects);
     this.traefik = new TraefikModel(this.objects, options);
+    this.gatewayApi = new GatewayApiModel(this.objects);
   }
 
   /** Notes for people: replaced identities, kinds not modelled. */
@@ -35,6 +39,11 @@ export class Model {
 
   routeTraefik(request: Request): TraefikHop {
     return this.traefik.route(normalRequest(request));
+  }
+
+  /** Through Gateway API routes: `via` is a Gateway's "namespace/name", or "mesh" (GAMMA). */
+  routeGatewayApi(request: Request, options?: ServiceLookupOptions): GatewayApiHop {
+    return routeGatewayApi(this.gatewayApi, request, options);
   }
 }
 

@@ -35,7 +35,8 @@ const MODELLED: Readonly<Record<string, readonly string[]>> = {
   [ISTIO_GROUP]: ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway', 'EnvoyFilter'],
   'traefik.io': ['IngressRoute', 'TraefikService', 'Middleware'],
   'traefik.containo.us': ['IngressRoute', 'TraefikService', 'Middleware'],
-  '': ['Service'],
+  '': ['Service', 'Namespace'],
+  'gateway.networking.k8s.io': ['Gateway', 'HTTPRoute', 'ReferenceGrant'],
   'istio.alibabacloud.com': ['TrafficLabel'],
 };
 

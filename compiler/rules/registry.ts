@@ -1,4 +1,7 @@
 /** Every rule, in the order reports list them. */
+import { gatewayApiBackendResolves } from './checks/gateway-api-backend-resolves';
+import { gatewayApiIstioHostConflict } from './checks/gateway-api-istio-host-conflict';
+import { gatewayApiRouteLimits } from './checks/gateway-api-route-limits';
 import { graylaneLanesAllowed } from './checks/graylane-lanes-allowed';
 import { istioDestinationResolves } from './checks/istio-destination-resolves';
 import { istioEntryResilience } from './checks/istio-entry-resilience';
@@ -38,6 +41,9 @@ export const RULES: readonly Rule[] = [
   traefikEntryResilience,
   traefikMaxWeightChange,
   traefikReferencesResolve,
+  gatewayApiBackendResolves,
+  gatewayApiRouteLimits,
+  gatewayApiIstioHostConflict,
 ];
 
 export function ruleNamed(name: string): Rule | undefined {

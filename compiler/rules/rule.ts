@@ -74,3 +74,6 @@ export const LANE_HEADER_ANNOTATION = 'graylane.dev/lane-header';
 export const ISTIO_MODEL_KINDS: readonly string[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Gateway'].map((k) => `${ISTIO}:${k}`).concat('v1:Service');
 /** What the object model reads for Traefik routing. */
 export const TRAEFIK_MODEL_KINDS: readonly string[] = [...traefikKinds('IngressRoute'), ...traefikKinds('TraefikService'), ...traefikKinds('Middleware'), 'v1:Service'];
+export const GATEWAY_API = 'gateway.networking.k8s.io';
+/** What the object model reads for Gateway API routing. */
+export const GATEWAY_API_MODEL_KINDS: readonly string[] = ['HTTPRoute', 'Gateway', 'ReferenceGrant'].map((k) => `${GATEWAY_API}:${k}`).concat('v1:Service', 'v1:Namespace');

@@ -105,6 +105,13 @@ const servicePort = z.strictObject({
   number: z.number().int().min(1).max(65535),
   name: z.string().optional().describe('Port name; default "http-<number>".'),
   protocol: z.enum(['HTTP', 'HTTP2', 'GRPC']).optional(),
+  targetPort: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .describe('Port of the pods behind this port; default the port number. Target gateway-api writes it into the per-lane Services it emits.'),
 });
 
 const service = z
@@ -223,9 +230,22 @@ const traefikTls = z
   })
   .describe('TLS of the Traefik entry: the routes answer on HTTPS with this certificate.');
 
+/** Where the entry's HTTPRoutes attach (target gateway-api): the Gateway is entry.gateway, these pick a listener. */
+const gatewayApiEntry = z
+  .strictObject({
+    sectionName: z
+      .string()
+      .regex(DNS_LABEL, { message: 'must be the name of a listener of the Gateway (an RFC 1123 label)' })
+      .max(253)
+      .optional()
+      .describe('The listener of the Gateway the routes attach to (parentRefs[].sectionName); default every listener that allows them.'),
+    port: z.number().int().min(1).max(65535).optional().describe('Attach to the Gateway\'s listeners on this port only (parentRefs[].port).'),
+  })
+  .describe('Target gateway-api: which listeners of the Gateway `entry.gateway` the entry\'s HTTPRoutes attach to.');
+
 const entry = z
   .strictObject({
-    gateway: z.string().optional().describe('"namespace/name" of the Istio Gateway, or "mesh" (default).'),
+    gateway: z.string().optional().describe('"namespace/name" of the Gateway (an Istio Gateway; for target gateway-api a Gateway API Gateway), or "mesh" (default).'),
     hosts: z.array(z.string()).optional().describe('Hosts the entry answers for (required with a gateway).'),
     service: z
       .string()
@@ -248,10 +268,11 @@ const entry = z
       })
       .optional()
       .describe('Traefik settings of the entry.'),
+    gatewayApi: gatewayApiEntry.optional(),
   })
   .describe('Where traffic enters the release and how it is split among lanes.');
 
-export const TARGETS = ['istio', 'asm', 'traefik'] as const;
+export const TARGETS = ['istio', 'asm', 'traefik', 'gateway-api'] as const;
 
 export const releaseSchema = z
   .strictObject({

@@ -53,7 +53,7 @@ export function loadCrdValidator(...files: string[]): CrdValidator {
   const program = (rule: string) => {
     let p = programs.get(rule);
     if (!p) {
-      p = env.parse(rule);
+      p = env.parse(celJsCompatible(rule));
       programs.set(rule, p);
     }
     return p;
@@ -84,6 +84,25 @@ export function loadCrdValidator(...files: string[]): CrdValidator {
       return problems;
     },
   };
+}
+
+/**
+ * cel-js refuses `has()` on a field of an indexed element (`has(self.matches[0].path)`), which CEL allows and
+ * Gateway API's HTTPRoute rules use; `'path' in self.matches[0]` is the same test on a JSON object.
+ */
+export function celJsCompatible(rule: string): string {
+  return rule.replace(/has\(([A-Za-z_][\w.]*\[\d+\])\.([A-Za-z_]\w*)\)/g, "('$2' in $1)");
+}
+
+/**
+ * Kubernetes' CEL property-name escaping (apiserver `cel.Escape`): a schema property called like a CEL keyword
+ * is `__<keyword>__` in rules (Gateway API's `p1.__namespace__`), `__` is `__underscores__`, and `.`, `-`, `/` are
+ * `__dot__`, `__dash__`, `__slash__`.
+ */
+const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+export function celPropertyName(name: string): string {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  return name.replaceAll('__', '__underscores__').replaceAll('.', '__dot__').replaceAll('-', '__dash__').replaceAll('/', '__slash__');
 }
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
@@ -161,8 +180,9 @@ function toCel(schema: Schema | undefined, value: unknown): unknown {
   if (typeof value === 'object' && value !== null) {
     const properties = schema?.properties as Record<string, Schema> | undefined;
     const additional = schema?.additionalProperties as Schema | undefined;
+    // Properties are escaped as the API server escapes them; map keys (additionalProperties) are data, not names.
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, toCel(properties?.[k] ?? (typeof additional === 'object' ? additional : undefined), v)]),
+      Object.entries(value).map(([k, v]) => [properties?.[k] ? celPropertyName(k) : k, toCel(properties?.[k] ?? (typeof additional === 'object' ? additional : undefined), v)]),
     );
   }
   return value;

@@ -43,6 +43,7 @@ export function pulumiUp(
   program: readonly Manifest[],
   shuffle: <T>(xs: T[]) => T[],
   failAt: number | undefined,
+  owned: Owned = () => new Set(),
 ): UpRun {
   const state: Applied = new Map(start);
   const cluster = new Map<string, Manifest>([...start.values()].map((m) => [identity(m), m]));
@@ -89,15 +90,40 @@ export function pulumiUp(
       pending.delete(identity(step.manifest));
     }
     done++;
-    problems.push(...unresolved([...cluster.values()]).map((p) => `after step ${done} (${step.kind} ${identity(step.manifest)}): ${p}`));
+    problems.push(...unresolved([...cluster.values()], owned).map((p) => `after step ${done} (${step.kind} ${identity(step.manifest)}): ${p}`));
   }
   const pendingDeletes = [...cluster.values()].filter((m) => pending.has(identity(m)));
   return { state, pendingDeletes, problems, steps: steps.length };
 }
 
-/** Routes of applied VirtualServices that name a subset, host or ServiceEntry that is not applied. */
-export function unresolved(objects: readonly Manifest[]): string[] {
+/**
+ * Routes of applied VirtualServices that name a subset, host or ServiceEntry that is not applied; applied
+ * HTTPRoutes that name a Service graylane owns (`owned`: "namespace/name" of the Services the program the
+ * route comes from emits; the others are the application's) that is not applied, or one in another namespace without an applied
+ * ReferenceGrant.
+ */
+export type Owned = (route: Manifest) => ReadonlySet<string>;
+
+export function unresolved(objects: readonly Manifest[], owned: Owned = () => new Set()): string[] {
   const problems: string[] = [];
+  const services = new Set(objects.filter((o) => o.kind === 'Service').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+    const mine = owned(route);
+    const seen = new Set<string>();
+    for (const rule of route.spec.rules as { backendRefs?: { name: string; namespace?: string }[] }[]) {
+      for (const ref of rule.backendRefs ?? []) {
+        const key = `${ref.namespace ?? route.metadata.namespace}/${ref.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (mine.has(key) && !services.has(key)) problems.push(`${identity(route)} routes to Service ${key}, which is not applied`);
+        if (ref.namespace === undefined || ref.namespace === route.metadata.namespace) continue;
+        const granted = objects.some((g) => g.kind === 'ReferenceGrant' && g.metadata.namespace === ref.namespace
+          && (g.spec.from as { kind: string; namespace: string }[]).some((f) => f.kind === 'HTTPRoute' && f.namespace === route.metadata.namespace)
+          && (g.spec.to as { kind: string; name?: string }[]).some((t) => t.kind === 'Service' && (t.name ?? ref.name) === ref.name));
+        if (!granted) problems.push(`${identity(route)} routes to Service ${key} in another namespace, which no applied ReferenceGrant allows`);
+      }
+    }
+  }
   const entryHosts = new Set(objects.filter((o) => o.kind === 'ServiceEntry').flatMap((o) => o.spec.hosts as string[]));
   for (const vs of objects.filter((o) => o.kind === 'VirtualService')) {
     for (const route of vs.spec.http as { route: { destination: { host: string; subset?: string } }[] }[]) {

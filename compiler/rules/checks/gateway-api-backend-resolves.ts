@@ -1,0 +1,40 @@
+import { modelOf } from '../../model/model';
+import type { K8sObject, StackRule } from '../rule';
+import { GATEWAY_API_MODEL_KINDS, ref } from '../rule';
+
+/**
+ * Every backendRef and mirror of an HTTPRoute resolves (apis/v1/httproute_types.go HTTPBackendRef): a core
+ * Service, with a port, that exists, and — in another namespace — a ReferenceGrant there allowing HTTPRoutes of
+ * the route's namespace (referencegrant_types.go). Otherwise ResolvedRefs is False and the backend's share of
+ * requests gets 500. A Service absent from the input counts as missing only where the input describes its
+ * namespace (holds a Service of it that graylane did not emit), so graylane's own output is not judged by the
+ * application Services it never contains.
+ */
+export const gatewayApiBackendResolves: StackRule = {
+  name: 'gateway-api-backend-resolves',
+  scope: 'stack',
+  description: 'Every HTTPRoute backendRef names an existing Service, with a port, and a ReferenceGrant when it is in another namespace.',
+  rationale: 'An unresolved backendRef answers 500 for its whole share of requests (ResolvedRefs: False).',
+  defaultLevel: 'mandatory',
+  kinds: GATEWAY_API_MODEL_KINDS,
+  check(objects) {
+    const model = modelOf(objects).gatewayApi;
+    const out: { object: K8sObject; message: string }[] = [];
+    for (const route of model.routes) {
+      const object = route.stored.object;
+      route.rules.forEach((rule, i) => {
+        const where = `rule ${rule.name ?? `#${i}`}`;
+        for (const b of rule.backendRefs ?? []) {
+          const r = model.resolveBackend(route, b);
+          if (r.problem !== undefined) out.push({ object, message: `${ref(object)} ${where}: ${r.problem}; its share of requests gets 500.` });
+        }
+        for (const f of rule.filters ?? []) {
+          if (f.type !== 'RequestMirror' || !f.requestMirror) continue;
+          const r = model.resolveBackend(route, f.requestMirror.backendRef);
+          if (r.problem !== undefined) out.push({ object, message: `${ref(object)} ${where} mirror: ${r.problem}; the rule is not served as written.` });
+        }
+      });
+    }
+    return out;
+  },
+};
