@@ -66,6 +66,14 @@ describe('gateway-api-backend-resolves', () => {
     ]);
   });
 
+  it('needs no ReferenceGrant for a route attached only to Services (GEP-1426), one for a Gateway parent', () => {
+    const backends = { rules: [{ backendRefs: [to('web', { namespace: 'other' })] }] };
+    const mesh = route({ parentRefs: [{ group: '', kind: 'Service', name: 'web', namespace: 'other', port: 80 }], ...backends });
+    const mixed = route({ parentRefs: [{ group: '', kind: 'Service', name: 'web', namespace: 'other', port: 80 }, { name: 'gw' }], ...backends });
+    assert.deepEqual(resolves([service('web', 'other'), mesh]), []);
+    assert.deepEqual(resolves([service('web', 'other'), mixed]), ['HTTPRoute shop/r rule #0: backendRef to Service other/web from HTTPRoute shop/r in another namespace has no ReferenceGrant in other allowing it (RefNotPermitted); its share of requests gets 500.']);
+  });
+
   it('does not judge graylane\'s output by the application Services it never holds', () => {
     const emitted = [service('web-gray', 'shop', { 'app.kubernetes.io/managed-by': 'graylane' }), route({ rules: [{ backendRefs: [to('web', { weight: 90 }), to('web-gray', { weight: 10 })] }] })];
     assert.deepEqual(resolves(emitted), []);
