@@ -66,6 +66,17 @@ describe('gateway-api-backend-resolves', () => {
     ]);
   });
 
+  it('needs no ReferenceGrant for the Services of a Service parent\'s namespace (GEP-1426), one elsewhere', () => {
+    const backends = { rules: [{ backendRefs: [to('web', { namespace: 'other' })] }] };
+    const consumer = route({ parentRefs: [{ group: '', kind: 'Service', name: 'web', namespace: 'other', port: 80 }], ...backends });
+    const producer = route({ parentRefs: [{ group: '', kind: 'Service', name: 'api', port: 80 }], ...backends });
+    const mixed = route({ parentRefs: [{ group: '', kind: 'Service', name: 'web', namespace: 'other', port: 80 }, { name: 'gw' }], ...backends });
+    assert.deepEqual(resolves([service('web', 'other'), service('api'), consumer]), []);
+    const refused = 'HTTPRoute shop/r rule #0: backendRef to Service other/web from HTTPRoute shop/r in another namespace has no ReferenceGrant in other allowing it (RefNotPermitted); its share of requests gets 500.';
+    assert.deepEqual(resolves([service('web', 'other'), service('api'), producer]), [refused.replace('(RefNotPermitted)', '(RefNotPermitted; Istio accepts it for mesh routes, other meshes do not)')]);
+    assert.deepEqual(resolves([service('web', 'other'), mixed]), [refused]);
+  });
+
   it('does not judge graylane\'s output by the application Services it never holds', () => {
     const emitted = [service('web-gray', 'shop', { 'app.kubernetes.io/managed-by': 'graylane' }), route({ rules: [{ backendRefs: [to('web', { weight: 90 }), to('web-gray', { weight: 10 })] }] })];
     assert.deepEqual(resolves(emitted), []);

@@ -18,7 +18,11 @@
  *   one in another namespace a consumer route (callers in the route's namespace only);
  * - a backendRef defaults to a core Service in the route's namespace, needs a port, and is invalid (its share of
  *   requests gets a 500) when its kind is not supported, the Service does not exist, or it is in another namespace
- *   without a ReferenceGrant there that allows HTTPRoutes of the route's namespace (HTTPBackendRef, ReferenceGrant);
+ *   without a ReferenceGrant there that allows HTTPRoutes of the route's namespace (HTTPBackendRef, ReferenceGrant)
+ *   — except a backend in the namespace of the Service parent the request came through: the conformance test
+ *   mesh-consumer-route has a consumer route reach the producer's Service without a grant (GEP-1426). Istio goes
+ *   further and needs no grant for any mesh route (istio/istio#45058), other meshes (Kuma) do: the model follows the
+ *   stricter reading elsewhere and says so;
  * - rules without matches match PathPrefix "/" (HTTPRouteRule.Matches default).
  */
 import { MANAGED_BY } from '../emit/manifest';
@@ -337,16 +341,24 @@ export class GatewayApiModel {
     );
   }
 
-  /** A backendRef (or a mirror's) resolved as the implementation would: the Service, or why it is invalid. */
-  resolveBackend(route: ModelHttpRoute, ref: BackendObjectReference, options: ServiceLookupOptions = {}): ResolvedBackend {
+  /**
+   * A backendRef (or a mirror's) resolved as the implementation would: the Service, or why it is invalid.
+   * `meshParent`: the namespace of the Service parent a mesh request came through (GAMMA), whose Services a route
+   * may name without a ReferenceGrant.
+   */
+  resolveBackend(route: ModelHttpRoute, ref: BackendObjectReference, options: ServiceLookupOptions = {}, meshParent?: string): ResolvedBackend {
     const namespace = ref.namespace ?? route.namespace;
     const base = { ref, name: ref.name, namespace, host: `${ref.name}.${namespace}.svc.${CLUSTER_DOMAIN}`, ...(ref.port !== undefined ? { port: ref.port } : {}) };
     const group = ref.group ?? '';
     const kind = ref.kind ?? 'Service';
     if (!((group === '' || group === 'core') && kind === 'Service'))
       return { ...base, problem: `backendRef kind ${group || 'core'}/${kind} is not a Service (InvalidKind; the model reads Services only)` };
-    if (namespace !== route.namespace && !this.granted('HTTPRoute', route.namespace, namespace, ref.name))
-      return { ...base, problem: `backendRef to Service ${namespace}/${ref.name} from HTTPRoute ${route.ref} in another namespace has no ReferenceGrant in ${namespace} allowing it (RefNotPermitted)` };
+    // GEP-1426: a mesh route may name the Services of its parent's namespace without a ReferenceGrant.
+    if (namespace !== route.namespace && namespace !== meshParent && !this.granted('HTTPRoute', route.namespace, namespace, ref.name))
+      return {
+        ...base,
+        problem: `backendRef to Service ${namespace}/${ref.name} from HTTPRoute ${route.ref} in another namespace has no ReferenceGrant in ${namespace} allowing it (RefNotPermitted${meshParent !== undefined ? '; Istio accepts it for mesh routes, other meshes do not' : ''})`,
+      };
     if (ref.port === undefined) return { ...base, problem: `backendRef to Service ${namespace}/${ref.name} has no port, which a Service reference requires` };
     const ports = this.portsOf(namespace, ref.name);
     if (!ports) {

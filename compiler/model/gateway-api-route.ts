@@ -406,7 +406,7 @@ function decide(
     else if (f.type === 'ResponseHeaderModifier') responseHeaders = f.responseHeaderModifier;
     else if (f.type === 'RequestRedirect') redirect = f.requestRedirect ?? {};
     else if (f.type === 'URLRewrite') rewrite = f.urlRewrite ?? {};
-    else if (f.type === 'RequestMirror' && f.requestMirror) mirrors.push(mirrorOf(model, route, f.requestMirror, options));
+    else if (f.type === 'RequestMirror' && f.requestMirror) mirrors.push(mirrorOf(model, route, f.requestMirror, options, base.service?.split('/')[0]));
     else notes.push(`filter ${f.type} of the rule is not modelled: its effect is not shown`);
   }
   const withFilters = { ...found, mirrors, ...(responseHeaders ? { responseHeaders } : {}) };
@@ -423,7 +423,7 @@ function decide(
   const path = rewrite?.path ? rewritePath(rewrite.path, r, prefix, notes) : r.fullPath;
   const authority = rewrite?.hostname ?? r.authority;
   const backends = refs.map((ref): GatewayApiBackend => {
-    const resolved = model.resolveBackend(route, ref, options);
+    const resolved = model.resolveBackend(route, ref, options, base.service?.split('/')[0]);
     let backendHeaders: HeaderModifier | undefined;
     for (const f of ref.filters ?? []) {
       if (f.type === 'RequestHeaderModifier') backendHeaders = f.requestHeaderModifier;
@@ -532,8 +532,8 @@ function wellKnown(scheme: string): number {
   return scheme === 'https' ? 443 : 80;
 }
 
-function mirrorOf(model: GatewayApiModel, route: ModelHttpRoute, m: NonNullable<HttpRouteFilter['requestMirror']>, options: ServiceLookupOptions): GatewayApiMirror {
-  const resolved = model.resolveBackend(route, m.backendRef as BackendObjectReference, options);
+function mirrorOf(model: GatewayApiModel, route: ModelHttpRoute, m: NonNullable<HttpRouteFilter['requestMirror']>, options: ServiceLookupOptions, meshParent: string | undefined): GatewayApiMirror {
+  const resolved = model.resolveBackend(route, m.backendRef as BackendObjectReference, options, meshParent);
   const percent = m.percent ?? (m.fraction ? (100 * m.fraction.numerator) / (m.fraction.denominator ?? 100) : 100);
   return {
     name: resolved.name,
