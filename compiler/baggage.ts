@@ -152,3 +152,37 @@ export function laneHeaderMatch(plan: Plan, lane: string): StringMatch {
 export function addBaggageMember(header: string | undefined, member: string): string {
   return header === undefined || header.trim() === '' ? member : `${header},${member}`;
 }
+
+/** A baggage condition that does not mean "the list holds member `<key>=<lane>`": the list that shows it. */
+export interface BaggageMatchProblem {
+  readonly member: string;
+  readonly list: string;
+  /** true: the condition holds for a list without the member; false: it misses a list that holds it. */
+  readonly matchesWithout: boolean;
+}
+
+/**
+ * Judges a baggage condition by what it does, not by its text: for each member `<key>=<lane>` it accepts (keys
+ * and lanes guessed from the words of its text, percent-encoded octets read back), lists that hold the member
+ * among others must match, and near misses must not — a longer or shorter value or key, the member as a
+ * property or inside another value. A condition that accepts a list of an unrelated member accepts any lane.
+ */
+export function baggageMatchProblem(accepts: (list: string) => boolean, text: string, keys: readonly string[]): BaggageMatchProblem | undefined {
+  const readable = text.replace(/\(\?:([^|()]+)\|%[^)]*\)/g, '$1');
+  const words = [...new Set([...readable.matchAll(/[A-Za-z0-9](?:[A-Za-z0-9._~-]*[A-Za-z0-9])?/g)].map((m) => m[0]))];
+  for (const key of [...new Set([...keys, ...words])]) {
+    for (const lane of words) {
+      const member = `${key}=${lane}`;
+      if (!accepts(member)) continue;
+      const holds = [`other=1,${member}`, `${member},other=1`, `${member};p=1`, `other=1, ${member}`];
+      const misses = [`${member}x`, `${member}x;p=1`, `other=1,${member}x`, `x${member}`, `${key}x=${lane}`, `${key}=x${lane}`, `${key}=${lane.slice(0, -1)}`, `other=1;${member}`, `other=${member}`, ''];
+      const missed = holds.find((l) => !accepts(l));
+      if (missed !== undefined) return { member, list: missed, matchesWithout: false };
+      const taken = misses.find((l) => l !== member && accepts(l));
+      if (taken !== undefined) return { member, list: taken, matchesWithout: true };
+      return undefined;
+    }
+  }
+  const unrelated = 'other=1';
+  return accepts(unrelated) ? { member: `${keys[0] ?? DEFAULT_BAGGAGE_KEY}=…`, list: unrelated, matchesWithout: true } : undefined;
+}

@@ -1,5 +1,6 @@
 /** Every rule, in the order reports list them. */
 import { graylaneLanesAllowed } from './checks/graylane-lanes-allowed';
+import { istioBaggageMatchAnchored } from './checks/istio-baggage-match-anchored';
 import { istioDestinationResolves } from './checks/istio-destination-resolves';
 import { istioEntryResilience } from './checks/istio-entry-resilience';
 import { istioExportToSet } from './checks/istio-exportto-set';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   istioWeightsValid,
   istioNoWildcardHosts,
   istioLaneHeaderGuarded,
+  istioBaggageMatchAnchored,
   istioSemanticRules,
   istioExportToSet,
   istioEntryResilience,
