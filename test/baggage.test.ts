@@ -102,7 +102,7 @@ describe('baggage match check (istio-baggage-match-anchored)', () => {
     const vs = (regex: string, header = 'baggage'): Manifest => ({
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
-      metadata: { name: 'reviews', namespace: 'shop' },
+      metadata: { name: 'reviews', namespace: 'shop', labels: {} },
       spec: { hosts: ['reviews'], http: [{ name: 'gray', match: [{ headers: { [header]: { regex } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] },
     });
     const context = { environment: 'dev', config: {} } as never;
