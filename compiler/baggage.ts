@@ -186,3 +186,19 @@ export function baggageMatchProblem(accepts: (list: string) => boolean, text: st
   const unrelated = 'other=1';
   return accepts(unrelated) ? { member: `${keys[0] ?? DEFAULT_BAGGAGE_KEY}=…`, list: unrelated, matchesWithout: true } : undefined;
 }
+
+/** The member a regex stands for when it is graylane's member regex (hand-written ones: undefined). */
+export function baggageRegexMember(regex: string): { key: string; lane: string } | undefined {
+  const readable = regex.replace(/\(\?:([^|()]+)\|%[^)]*\)/g, '$1');
+  const m = /^\(\?:\.\*,\)\?\[ \\t\]\*(.*?)\[ \\t\]\*=\[ \\t\]\*(.*)\[ \\t\]\*\(\?:\[;,\]\.\*\)\?$/.exec(readable);
+  if (!m) return undefined;
+  const unescape = (t: string) => t.replace(/\\(.)/g, '$1');
+  const key = unescape(m[1]!);
+  const lane = unescape(m[2]!);
+  return baggageMemberRegex(key, lane) === regex ? { key, lane } : undefined;
+}
+
+/** The value of the lane header that names `lane`: the lane, or with header `baggage` its member. */
+export function laneValueOn(header: string, lane: string, key: string = DEFAULT_BAGGAGE_KEY): string {
+  return header.toLowerCase() === BAGGAGE_HEADER ? baggageMember(key, lane) : lane;
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { compile, formatDiagnostic, type Manifest, type ReleaseSpec } from '../compiler';
+import { compile, formatDiagnostic, trafficOf, type Manifest, type ReleaseSpec } from '../compiler';
 import {
   baggageLanes,
   baggageMatchProblem,
@@ -171,6 +171,14 @@ describe('bookinfo-baggage (EXPECTED.md)', () => {
     const json = await runCli(['explain', 'examples/bookinfo-baggage.release.yaml', '--gateway', 'istio-system/bookinfo-gateway', '--host', 'bookinfo.example.com', '--baggage', 'lane=gray', '--format', 'json'], ROOT);
     const hop = JSON.parse(json.stdout) as { destinations: { lane?: string; baggageLane?: string }[] };
     assert.deepEqual(hop.destinations.map((d) => [d.lane, d.baggageLane]), [[undefined, undefined]]);
+  });
+
+  it('diff and the weight gates see each lane as a request class (its member in baggage)', () => {
+    const traffic = trafficOf(istio, { laneHeader: 'baggage' });
+    assert.equal(traffic.get('reviews.bookinfo, lane dev-x'), '{lane: dev-x} 100%');
+    assert.equal(traffic.get('reviews.bookinfo, lane gray'), 'v2 100%');
+    assert.equal(traffic.get('ratings.bookinfo, no lane'), 'v1 80% / v2 [baggage: lane=gray] 20%');
+    assert.deepEqual([...traffic.keys()].filter((k) => k.startsWith('reviews')), ['reviews.bookinfo, lane base', 'reviews.bookinfo, lane dev-x', 'reviews.bookinfo, lane gray', 'reviews.bookinfo, lane mock', 'reviews.bookinfo, no lane']);
   });
 
   it('every object passes the CRDs, Istio\'s semantic rules and graylane check', () => {
