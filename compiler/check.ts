@@ -17,6 +17,7 @@ import {
 import type { Plan } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
+import { checkBaggage } from './check-baggage';
 import { checkIngress } from './check-ingress';
 import { suggestion, toLabel } from './suggest';
 
@@ -188,6 +189,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   });
   duplicates(report, ['spec', 'entry', 'rules'], ruleNames, 'rule name', (i) => ['spec', 'entry', 'rules', i, 'name']);
   out.push(...checkIngress(spec, plan));
+  out.push(...checkBaggage(spec));
 
   for (const [svc, weights] of Object.entries(s.canary ?? {})) {
     const at: SpecPath = ['spec', 'canary', svc];

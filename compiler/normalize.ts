@@ -3,6 +3,7 @@
  * service × lane — the destination decided. Tolerant of bad references (check reports them); emitters
  * run only on a plan whose check found no errors.
  */
+import { BAGGAGE_HEADER, baggageMemberRegex, DEFAULT_BAGGAGE_KEY } from './baggage';
 import type {
   Destination,
   HeaderCondition,
@@ -10,6 +11,7 @@ import type {
   MethodCondition,
   PathCondition,
   Plan,
+  PlanBaggage,
   PlanEntry,
   PlanGateway,
   PlanLane,
@@ -55,6 +57,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     };
   });
 
+  const baggage = planBaggage(spec);
   const specEntry = spec.spec.entry;
   const gatewayRef = specEntry?.gateway;
   const gateway =
@@ -73,7 +76,8 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     baseline,
     lanes,
     services,
-    ...(spec.spec.trafficLabel ? { laneHeader: spec.spec.trafficLabel.header.toLowerCase() } : {}),
+    ...(spec.spec.trafficLabel ? { laneHeader: baggage ? BAGGAGE_HEADER : spec.spec.trafficLabel.header.toLowerCase() } : {}),
+    ...(baggage ? { baggage } : {}),
     ...(spec.spec.exportTo ? { exportTo: [...spec.spec.exportTo] } : {}),
     callerSplits: (spec.spec.callerSplits ?? []).map((c) => ({
       lane: c.lane,
@@ -96,7 +100,28 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     ...(spec.spec.asm?.version !== undefined ? { asmVersion: spec.spec.asm.version } : {}),
     // Inside the mesh every caller is a workload of ours, so the lane header is trusted there.
     laneHeaderTrusted: gateway === undefined || spec.spec.trafficLabel?.trusted === true,
-    entry: normalizeEntry(specEntry, gateway, step, baseline),
+    entry: baggage ? baggageEntry(normalizeEntry(specEntry, gateway, step, baseline), baggage) : normalizeEntry(specEntry, gateway, step, baseline),
+  };
+}
+
+/** propagation baggage: the lane is the member `<baggageKey>=<lane>` of the `baggage` header. */
+function planBaggage(spec: ReleaseSpec): PlanBaggage | undefined {
+  const t = spec.spec.trafficLabel;
+  if (t?.propagation !== 'baggage') return undefined;
+  return { key: t.baggageKey ?? DEFAULT_BAGGAGE_KEY, labelHeader: t.header.toLowerCase() };
+}
+
+/**
+ * Entry rules name the request's lane by trafficLabel.header (e.g. `x-lane: { exact: gray }`, trusted
+ * callers); with baggage that lane is a baggage member, so the condition becomes the member's regex.
+ * Other matches on that header are refused by check (GL261).
+ */
+function baggageEntry(entry: PlanEntry, baggage: PlanBaggage): PlanEntry {
+  const lane = (h: HeaderCondition): HeaderCondition =>
+    h.name === baggage.labelHeader && h.match.exact !== undefined ? { name: BAGGAGE_HEADER, match: { regex: baggageMemberRegex(baggage.key, h.match.exact) } } : h;
+  return {
+    ...entry,
+    rules: entry.rules.map((r) => ({ ...r, headers: r.headers.map(lane).sort((a, b) => compare(a.name, b.name)) })),
   };
 }
 

@@ -113,6 +113,13 @@ export interface PlanTrafficLabel {
   readonly protocols?: string;
 }
 
+export interface PlanBaggage {
+  /** The member key (trafficLabel.baggageKey, default "lane"). */
+  readonly key: string;
+  /** trafficLabel.header, lowercased: what ASM's label reads, and the name entry rules use for the lane. */
+  readonly labelHeader: string;
+}
+
 export interface PlanGateway {
   readonly namespace: string;
   readonly name: string;
@@ -155,8 +162,11 @@ export interface Plan {
   readonly lanes: readonly PlanLane[];
   /** Services sorted by name. */
   readonly services: readonly PlanService[];
+  /** The header that carries the lane between hops: trafficLabel.header, or "baggage" with propagation baggage. */
   readonly laneHeader?: string;
   readonly laneHeaderTrusted: boolean;
+  /** propagation baggage: the lane is the member `<key>=<lane>` of the `baggage` header (compiler/baggage.ts). */
+  readonly baggage?: PlanBaggage;
   readonly entry: PlanEntry;
   readonly callerSplits: readonly PlanCallerSplit[];
   /** ASM's traffic label (from trafficLabel), when the spec has one. */

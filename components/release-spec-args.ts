@@ -111,6 +111,8 @@ export interface TrafficLabelArgs {
   valueFrom?: LabelSourceArgs[];
   attachTo?: string[];
   protocols?: string;
+  propagation?: 'header' | 'baggage';
+  baggageKey?: string;
 }
 
 export interface CallerSplitArgs {

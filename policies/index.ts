@@ -8,6 +8,7 @@ import istioHostConflictPolicy from './rules/istio-host-conflict';
 import istioWeightsValidPolicy from './rules/istio-weights-valid';
 import istioNoWildcardHostsPolicy from './rules/istio-no-wildcard-hosts';
 import istioLaneHeaderGuardedPolicy from './rules/istio-lane-header-guarded';
+import istioBaggageMatchAnchoredPolicy from './rules/istio-baggage-match-anchored';
 import istioSemanticRulesPolicy from './rules/istio-semantic-rules';
 import istioExportToSetPolicy from './rules/istio-exportto-set';
 import istioEntryResiliencePolicy from './rules/istio-entry-resilience';
@@ -32,6 +33,7 @@ new PolicyPack('graylane', {
     istioWeightsValidPolicy,
     istioNoWildcardHostsPolicy,
     istioLaneHeaderGuardedPolicy,
+    istioBaggageMatchAnchoredPolicy,
     istioSemanticRulesPolicy,
     istioExportToSetPolicy,
     istioEntryResiliencePolicy,

@@ -15,6 +15,7 @@ import { runRules } from '../compiler/rules/run';
 import type { K8sObject as RuleObject } from '../compiler/rules/rule';
 import { istioCrds } from '../test/support/istio-crds';
 import { runCli } from './run-cli';
+import { baggageCases, baggageDisagreements, baggageSizes, type BaggageVerdict } from './judges-baggage';
 import { judgeBinary, ROOT } from './judges-build';
 import { defectCorpus, emittedSets, readObjects, type K8sObject } from './judges-cases';
 import {
@@ -119,7 +120,9 @@ async function main(): Promise<number> {
     // Istio's own routing, for the examples' Istio output (EXPECTED.md's mesh tables): bookinfo-lanes and flip-flop.
     const istioRoutedSets = sets.filter((s) => /^example (bookinfo-lanes|flip-flop)\.release\.yaml istio/.test(s.name));
     const istioRouted = istioRoutedSets.flatMap((s) => istioRoutingCases(s, s.objects.filter(judgeable)).map((c) => ({ ...c, set: s })));
+    const baggage = baggageCases(sets);
     const cases = {
+      baggage,
       istio: [
         ...sets.map((s) => ({ name: s.name, objects: s.objects.filter(judgeable), analyze: false })),
         ...corpus.map((c) => ({ name: c.file, objects: c.objects, analyze: false })),
@@ -147,7 +150,7 @@ async function main(): Promise<number> {
     } catch (e) {
       throw new Error(`the judge failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? (e as Error).message}`);
     }
-    const verdicts = JSON.parse(readFileSync(verdictsFile, 'utf8')) as Verdicts;
+    const verdicts = JSON.parse(readFileSync(verdictsFile, 'utf8')) as Verdicts & { baggage: BaggageVerdict[] };
     // GRAYLANE_JUDGES_KEEP=dir keeps the cases and the verdicts for a look at what the judges saw.
     const keep = process.env.GRAYLANE_JUDGES_KEEP;
     if (keep) for (const f of ['cases.json', 'verdicts.json', 'judge.log']) cpSync(join(work, f), join(keep, f));
@@ -214,8 +217,12 @@ async function main(): Promise<number> {
       { name: "Traefik's rule parser on every emitted match rule", count: judged.rules.length, disagreements: parseDisagreements('rule', judged.rules) },
       { name: "Traefik's circuit-breaker parser vs graylane's", count: judged.expressions.length, disagreements: parseDisagreements('circuit-breaker expression', judged.expressions) },
       { name: "Traefik's muxer and istiod's sidecar routes vs graylane explain", count: routing.length, disagreements: routingDisagreements(routing) },
+      { name: "Go's RE2 on every baggage regex (compiles, Istio's size limits, graylane's reading)", count: baggage.length, disagreements: baggageDisagreements(baggage, verdicts.baggage) },
       { name: 'self-test: planted wrong answers are caught', count: 1, disagreements: selfTest(judged, { allowed, asserted, graylaneVerdict }) },
     ];
+    // The baggage comparison, fed a reading that matches everything, must disagree.
+    if (baggageDisagreements(baggage, verdicts.baggage, () => true).length === 0) judges.at(-1)!.disagreements.push('the baggage comparison did not catch a reading that matches every list');
+    log(baggageSizes(baggage, verdicts.baggage));
     const asmOnly = sets.reduce((n, s) => n + s.objects.filter(usesAsmExtensions).length, 0);
     log(`judges: ${asmOnly} ASM VirtualServices use ASM-only fields (trafficLabel, fallback) and are not judged by upstream Istio`);
     let failed = 0;

@@ -102,6 +102,13 @@ const CASES: Record<string, Case> = {
     missing: [bare('VirtualService'), vs('x', { gateways: ['gw'], http: [{ name: 'n' }] }, { annotations: { 'graylane.dev/lane-header': 'x-lane' } })],
     override: { config: { laneHeader: 'x-env' }, objects: [gatewayVs(true)], expect: ['VirtualService shop/entry route all forwards the client\'s "x-env" header to web; remove or overwrite it on the destination.'] },
   },
+  'istio-baggage-match-anchored': {
+    compliant: [vs('reviews', { hosts: ['reviews'], http: [{ ...route(['reviews', 'v2']), match: [{ headers: { baggage: { regex: '(?:.*,)?[ \\t]*lane[ \\t]*=[ \\t]*gray[ \\t]*(?:[;,].*)?' } } }] }] })],
+    violating: [vs('reviews', { hosts: ['reviews'], http: [{ ...route(['reviews', 'v2']), match: [{ headers: { baggage: { regex: '.*lane=gray.*' } } }] }] })],
+    message: 'VirtualService shop/reviews route r matches baggage with regex ".*lane=gray.*", which is not anchored to member boundaries: it also holds for "lane=grayx", which has no member lane=gray.',
+    missing: [bare('VirtualService'), vs('x', { http: [{ name: 'n', match: [{ headers: { baggage: {} } }] }] })],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [vs('reviews', { hosts: ['reviews'], http: [{ ...route(['reviews', 'v2']), match: [{ headers: { baggage: { regex: '.*lane=gray.*' } } }] }] })], expect: [] },
+  },
   'istio-semantic-rules': {
     compliant: [vs('a', { hosts: ['a'], http: [{ ...route(['a', undefined]), timeout: '2s' }] })],
     violating: [vs('a', { hosts: ['a'], http: [{ ...route(['a', undefined]), timeout: '0s' }] })],

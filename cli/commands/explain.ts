@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { addBaggageMember, BAGGAGE_HEADER, baggageMember, DEFAULT_BAGGAGE_KEY } from '../../compiler/baggage';
 import { explain, explainText } from '../../compiler/inspect/explain';
 import { UsageError, type CliIo } from '../io';
 import { loadInput, type LoadedInput } from '../inputs';
@@ -17,6 +18,7 @@ interface ExplainFlags {
   protocol?: 'http' | 'tcp' | 'tls';
   sourceNamespace?: string;
   header?: [string, string][];
+  baggage?: [string, string][];
   sourceLabel?: [string, string][];
   query?: [string, string][];
   hops?: string;
@@ -42,6 +44,7 @@ export function explainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--protocol <protocol>', 'http, or tcp / tls for the tcp and tls routes').choices(['http', 'tcp', 'tls']).default('http'))
     .option('--source-namespace <ns>', 'namespace of the calling workload (mesh) or of the gateway\'s proxy')
     .option('--header <name=value>', 'request header (repeatable)', parsePair)
+    .option('--baggage <key=value>', 'add the member key=value to the request\'s baggage header (repeatable; e.g. --baggage lane=gray)', parsePair)
     .option('--query <name=value>', 'query parameter (repeatable)', parsePair)
     .option('--source-label <name=value>', 'label of the calling workload, for caller-aware routes (repeatable)', parsePair)
     .option('--hops <services>', 'services the request visits next, comma-separated (e.g. reviews,ratings)')
@@ -53,6 +56,8 @@ export function explainCommand(program: Command, io: CliIo): void {
       if (ways !== 1) throw new UsageError('say where the request enters: exactly one of --gateway ns/name, --mesh, --entry-point name');
       const input = loadInput(ref, io.cwd, opts.step !== undefined ? { step: opts.step } : {});
       const laneHeader = opts.laneHeader ?? input.plan?.laneHeader;
+      // A baggage lane header is read as a W3C list: the key from the spec, else OpenTelemetry-style "lane".
+      const baggageKey = laneHeader?.toLowerCase() === BAGGAGE_HEADER ? input.plan?.baggage?.key ?? DEFAULT_BAGGAGE_KEY : undefined;
       const gateway = opts.mesh ? 'mesh' : opts.entryPoint !== undefined ? `traefik:${opts.entryPoint}` : opts.gateway!;
       const host = opts.mesh ? serviceHost(opts.host, input, opts.namespace) : opts.host;
       const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
@@ -63,7 +68,7 @@ export function explainCommand(program: Command, io: CliIo): void {
         {
           gateway,
           host,
-          headers: Object.fromEntries(opts.header ?? []),
+          headers: withBaggage(Object.fromEntries(opts.header ?? []), opts.baggage ?? []),
           query: Object.fromEntries(opts.query ?? []),
           hops,
           ...(opts.path !== undefined ? { path: opts.path } : {}),
@@ -75,9 +80,19 @@ export function explainCommand(program: Command, io: CliIo): void {
           ...(opts.sourceLabel ? { sourceLabels: Object.fromEntries(opts.sourceLabel) } : {}),
         },
         laneHeader,
+        baggageKey,
       );
-      io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader));
+      io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader, baggageKey));
     });
+}
+
+/** `--baggage k=v`: each pair is a member appended to the request's baggage header (a --header baggage=… first). */
+function withBaggage(headers: Record<string, string>, members: readonly [string, string][]): Record<string, string> {
+  if (members.length === 0) return headers;
+  const name = Object.keys(headers).find((h) => h.toLowerCase() === BAGGAGE_HEADER) ?? BAGGAGE_HEADER;
+  let value = headers[name];
+  for (const [key, v] of members) value = addBaggageMember(value, baggageMember(key, v));
+  return { ...headers, [name]: value! };
 }
 
 /** "reviews" → the spec's host for it, or reviews.<namespace>.svc.cluster.local; a dotted host stays. */

@@ -43,6 +43,7 @@ export function diffReleases(before: DiffSide, after: DiffSide, context: Traffic
   const ctx = (side: DiffSide): TrafficContext => ({
     ...context,
     ...(side.plan?.laneHeader !== undefined ? { laneHeader: side.plan.laneHeader } : {}),
+    ...(side.plan?.baggage ? { baggageKey: side.plan.baggage.key } : {}),
   });
   const lanes = [...new Set([...(before.plan?.lanes ?? []), ...(after.plan?.lanes ?? [])].map((l) => l.name))].sort();
   const withLanes = (side: DiffSide) => ({ ...ctx(side), ...(lanes.length > 0 ? { lanes } : {}) });

@@ -5,6 +5,7 @@
  * carried on. This only walks the model's answers and words them.
  */
 import type { IstioHop, RouteFault, RouteMirror, RoutedDestination } from '../model/istio-route';
+import { BAGGAGE_HEADER, baggageLanes } from '../baggage';
 import { modelOf, type Model } from '../model/model';
 import type { KubeObject } from '../model/object-set';
 import type { TraefikHop } from '../model/traefik-model';
@@ -38,6 +39,8 @@ export interface ExplainedDestination extends RoutedDestination {
   readonly share: number;
   /** The lane header value carried to the next hop, when a lane header is known. */
   readonly lane?: string;
+  /** With a baggage key: the lane the carried baggage names (its member `<key>=<lane>`, decoded). */
+  readonly baggageLane?: string;
   readonly next?: ExplainedHop;
 }
 
@@ -76,10 +79,22 @@ export interface ExplainedHop {
   readonly notes: readonly string[];
 }
 
-export function explain(objects: readonly KubeObject[], request: ExplainRequest, laneHeader?: string): ExplainedHop {
+export function explain(objects: readonly KubeObject[], request: ExplainRequest, laneHeader?: string, baggageKey?: string): ExplainedHop {
   const model = modelOf(objects);
-  const first = hop(model, laneHeader, request, 100, request.hops ?? []);
+  const routed = hop(model, laneHeader, request, 100, request.hops ?? []);
+  const first = baggageKey !== undefined ? withBaggageLanes(routed, baggageKey) : routed;
   return model.notes.length > 0 ? { ...first, notes: [...model.notes, ...first.notes] } : first;
+}
+
+/** Every destination's carried baggage read as the lane it names (W3C list, percent-decoded: compiler/baggage.ts). */
+function withBaggageLanes(h: ExplainedHop, key: string): ExplainedHop {
+  return {
+    ...h,
+    destinations: h.destinations.map((d) => {
+      const lanes = baggageLanes(d.headers[BAGGAGE_HEADER], key);
+      return { ...d, ...(lanes.length > 0 ? { baggageLane: lanes.join(',') } : {}), ...(d.next ? { next: withBaggageLanes(d.next, key) } : {}) };
+    }),
+  };
 }
 
 function hop(model: Model, laneHeader: string | undefined, request: ExplainRequest, share: number, rest: readonly string[]): ExplainedHop {
@@ -273,7 +288,7 @@ export function destinationLabel(d: Pick<RoutedDestination, 'host' | 'subset' | 
   return d.host.replace(/\.svc\.cluster\.local$/, '');
 }
 
-export function explainText(root: ExplainedHop, laneHeader?: string): string {
+export function explainText(root: ExplainedHop, laneHeader?: string, baggageKey?: string): string {
   const lines: string[] = [];
   const walk = (h: ExplainedHop, depth: number, n: number) => {
     const pad = '  '.repeat(depth);
@@ -305,7 +320,7 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
     for (const m of h.mirrors ?? []) lines.push(`${pad}  ⧉ mirror ${fmt(m.percent)}% to ${m.host}${m.subset !== undefined ? ` subset ${m.subset}` : ''} [${fmt(m.share)}% of all requests]`);
     for (const d of h.destinations) {
       const subset = d.subset !== undefined ? ` subset ${d.subset}` : '';
-      const carried = laneHeader !== undefined ? `; ${laneHeader}: ${d.lane ?? '(none)'}` : '';
+      const carried = laneHeader !== undefined ? `; ${laneHeader}: ${d.lane ?? '(none)'}${baggageKey !== undefined ? baggageText(d, laneHeader) : ''}` : '';
       const label = destinationLabel(d);
       const rewritten = d.path !== undefined || d.authority !== undefined ? ` as ${d.authority ?? ''}${d.path ?? ''}` : '';
       lines.push(`${pad}  → ${fmt(d.weight)}% to ${d.host}${d.port !== undefined ? `:${d.port}` : ''}${subset}${d.subset !== undefined || d.endpoints ? ` (${label})` : ''}${rewritten}${carried}${d.share !== d.weight ? ` [${fmt(d.share)}% of all requests]` : ''}`);
@@ -315,6 +330,12 @@ export function explainText(root: ExplainedHop, laneHeader?: string): string {
   };
   walk(root, 0, 1);
   return `${lines.join('\n')}\n`;
+}
+
+/** After a carried baggage header, the lane it names: "(lane gray)", or "(no lane)" when no member names one. */
+function baggageText(d: ExplainedDestination, laneHeader: string): string {
+  if (laneHeader.toLowerCase() !== BAGGAGE_HEADER || d.lane === undefined) return '';
+  return d.baggageLane !== undefined ? ` (lane ${d.baggageLane})` : ' (no lane)';
 }
 
 /** A percentage as people write it: 25, 37.5, 33.33. */

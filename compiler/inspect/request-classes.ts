@@ -5,6 +5,7 @@
  * representative request that belongs to it. Classes are keyed by what they match, never by route names, so a
  * renamed rule is the same class and a reviewer sees where the same requests go before and after.
  */
+import { BAGGAGE_HEADER, baggageRegexMember, DEFAULT_BAGGAGE_KEY, laneValueOn } from '../baggage';
 import { fullMatch } from '../simulate/string-match';
 import type { HttpRouteMatch } from '../model/gateway-api-model';
 import type { HttpMatch, StringMatch } from '../model/istio-types';
@@ -22,6 +23,8 @@ export interface ClassContext {
   readonly laneHeader?: string;
   /** Lane names to try at every service (from the spec, or found in the objects' lane-header matches). */
   readonly lanes?: readonly string[];
+  /** With lane header `baggage`: the member key that names the lane (default lane). */
+  readonly baggageKey?: string;
 }
 
 export function requestClasses(model: Model, context: ClassContext = {}): RequestClass[] {
@@ -30,7 +33,9 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
     if (!out.has(c.key)) out.set(c.key, c);
   };
   const header = context.laneHeader?.toLowerCase();
-  const lanes = context.lanes ?? (header ? [...new Set([...lanesIn(model, header), ...gatewayApiLanes(model, header)])].sort() : []);
+  // The member key: the spec's, else the one graylane's member regexes in the objects name.
+  const key = context.baggageKey ?? (header === BAGGAGE_HEADER ? baggageKeyIn(model) : undefined) ?? DEFAULT_BAGGAGE_KEY;
+  const lanes = context.lanes ?? (header ? [...new Set([...lanesIn(model, header, key), ...gatewayApiLanes(model, header)])].sort() : []);
   for (const vs of model.istio.virtualServices) {
     if (vs.isDelegate) continue;
     for (const gateway of vs.gateways) {
@@ -41,14 +46,14 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
         const base: Request = { via: gateway, authority, ...(namespace ? { sourceNamespace: namespace } : {}) };
         if (gateway === 'mesh') {
           add({ key: `${where}, no lane`, request: base, engine: 'istio' });
-          for (const lane of lanes) add({ key: `${where}, lane ${lane}`, request: { ...base, headers: { [header!]: lane } }, engine: 'istio' });
+          for (const lane of lanes) add({ key: `${where}, lane ${lane}`, request: { ...base, headers: { [header!]: laneValueOn(header!, lane, key) } }, engine: 'istio' });
         }
         for (const r of vs.http) {
           for (const m of r.route.match ?? []) {
             if (m.gateways && m.gateways.length > 0 && !m.gateways.some((g) => g === gateway || `${vs.namespace}/${g}` === gateway)) continue;
             const sample = sampleIstio(m, base);
             // A block that only tests the lane header is the lane's own row.
-            const laneOnly = gateway === 'mesh' && header !== undefined && Object.keys(m).length === 1 && Object.keys(m.headers ?? {}).length === 1 && m.headers?.[header]?.exact !== undefined && lanes.includes(m.headers[header].exact);
+            const laneOnly = gateway === 'mesh' && header !== undefined && Object.keys(m).length === 1 && Object.keys(m.headers ?? {}).length === 1 && laneOf(m.headers?.[header], header, key) !== undefined && lanes.includes(laneOf(m.headers?.[header], header, key)!);
             if (sample && !laneOnly) add({ key: `${where}: ${sample.words}`, request: sample.request, engine: 'istio' });
           }
         }
@@ -290,13 +295,30 @@ function sampleTraefik(node: RuleNode): Omit<Request, 'via'> | undefined {
   };
 }
 
-/** Lane names some VirtualService matches the lane header against (exactly). */
-function lanesIn(model: Model, header: string): string[] {
+/** Lane names some VirtualService matches the lane header against (exactly, or with baggage's member regex). */
+function lanesIn(model: Model, header: string, key: string): string[] {
   const lanes = new Set<string>();
   for (const vs of model.istio.virtualServices)
     for (const r of vs.http) for (const m of r.route.match ?? []) {
-      const exact = Object.entries(m.headers ?? {}).find(([k]) => k.toLowerCase() === header)?.[1]?.exact;
-      if (exact !== undefined) lanes.add(exact);
+      const lane = laneOf(Object.entries(m.headers ?? {}).find(([k]) => k.toLowerCase() === header)?.[1], header, key);
+      if (lane !== undefined) lanes.add(lane);
     }
   return [...lanes].sort();
+}
+
+/** The lane a lane-header condition names: its exact value, or the lane of graylane's baggage member regex. */
+function laneOf(match: StringMatch | undefined, header: string, key: string): string | undefined {
+  if (match?.exact !== undefined) return header === BAGGAGE_HEADER ? undefined : match.exact;
+  const member = header === BAGGAGE_HEADER && match?.regex !== undefined ? baggageRegexMember(match.regex) : undefined;
+  return member?.key === key ? member.lane : undefined;
+}
+
+function baggageKeyIn(model: Model): string | undefined {
+  for (const vs of model.istio.virtualServices)
+    for (const r of vs.http) for (const m of r.route.match ?? []) {
+      const regex = Object.entries(m.headers ?? {}).find(([k]) => k.toLowerCase() === BAGGAGE_HEADER)?.[1]?.regex;
+      const member = regex !== undefined ? baggageRegexMember(regex) : undefined;
+      if (member) return member.key;
+    }
+  return undefined;
 }

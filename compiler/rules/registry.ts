@@ -3,6 +3,7 @@ import { gatewayApiBackendResolves } from './checks/gateway-api-backend-resolves
 import { gatewayApiIstioHostConflict } from './checks/gateway-api-istio-host-conflict';
 import { gatewayApiRouteLimits } from './checks/gateway-api-route-limits';
 import { graylaneLanesAllowed } from './checks/graylane-lanes-allowed';
+import { istioBaggageMatchAnchored } from './checks/istio-baggage-match-anchored';
 import { istioDestinationResolves } from './checks/istio-destination-resolves';
 import { istioEntryResilience } from './checks/istio-entry-resilience';
 import { istioExportToSet } from './checks/istio-exportto-set';
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   istioWeightsValid,
   istioNoWildcardHosts,
   istioLaneHeaderGuarded,
+  istioBaggageMatchAnchored,
   istioSemanticRules,
   istioExportToSet,
   istioEntryResilience,

@@ -23,8 +23,47 @@ export function matchString(match: AnyStringMatch | undefined, value: string | u
 export function fullMatch(regex: string): RegExp {
   let re = compiled.get(regex);
   if (!re) {
-    re = new RegExp(`^(?:${regex})$`, 'u');
+    re = new RegExp(`^(?:${re2AsJs(regex)})$`, 'u');
     compiled.set(regex, re);
   }
   return re;
+}
+
+/**
+ * An RE2 pattern written so JavaScript gives it RE2's meaning where the two differ on the same text: RE2's `.`
+ * is any character but `\n` (JavaScript's also refuses `\r`, U+2028, U+2029), and RE2's `\s` is
+ * `[\t\n\f\r ]` (JavaScript's includes Unicode spaces) — google/re2 `re2/re2.h` syntax, Perl classes.
+ * Everything else is copied as written.
+ */
+export function re2AsJs(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) {
+      const next = pattern[i + 1]!;
+      i++;
+      if (next === 's') out += inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
+      else out += c + next;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      // A `]` first in a class (after an optional `^`) is a literal in RE2.
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
+      continue;
+    }
+    out += c === '.' ? '[^\\n]' : c;
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
  * template) throws, as Traefik drops such a router.
  */
 import { BlockList, isIP } from 'node:net';
+import { re2AsJs } from './string-match';
 
 export type TraefikRuleSyntax = 'v2' | 'v3';
 
@@ -357,9 +358,12 @@ function goRegexp(pattern: string): RegExp {
   return re;
 }
 
-/** Go's named group `(?P<name>…)` is JavaScript's `(?<name>…)`; the rest of RE2's syntax JavaScript reads alike. */
+/**
+ * Go's named group `(?P<name>…)` is JavaScript's `(?<name>…)`; `.` and `\s` as re2AsJs writes them (Go's
+ * regexp/syntax reads them as RE2 does); the rest of RE2's syntax JavaScript reads alike.
+ */
 function goSource(pattern: string): string {
-  return pattern.replace(/\(\?P</g, '(?<');
+  return re2AsJs(pattern.replace(/\(\?P</g, '(?<'));
 }
 
 interface Token {

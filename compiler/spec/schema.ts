@@ -179,6 +179,16 @@ const trafficLabel = z
     valueFrom: z.array(valueSource).optional().describe('ASM label sources, first non-empty wins.'),
     attachTo: z.array(z.string()).optional().describe('ASM: tracing contexts the label is attached to.'),
     protocols: z.string().optional().describe('ASM: protocols the label applies to ("*" for all).'),
+    propagation: z
+      .enum(['header', 'baggage'])
+      .optional()
+      .describe('How the lane travels between hops: the lane header (default; every application copies it), or a member of the W3C baggage header that OpenTelemetry SDKs propagate.'),
+    baggageKey: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('propagation baggage: the baggage member key that names the lane (default lane), as in baggage: lane=gray.'),
   })
   .describe('How a request carries its lane from hop to hop.');
 

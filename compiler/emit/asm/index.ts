@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanLane, PlanService } from '../../plan';
+import { asmBaggageWarnings, asmPropagation } from './baggage';
 import { LANE_LABEL, objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { destinationRules, ISTIO_API } from '../istio/destination-rules';
@@ -23,8 +24,10 @@ export const FALLBACK_MIN_VERSION = '1.17.2.22';
 
 export type FallbackCase = 'noinstances' | 'noavailabled';
 
-export function emitAsm(plan: Plan): Emitted {
-  const diagnostics: Diagnostic[] = [];
+export function emitAsm(input: Plan): Emitted {
+  // ASM carries the lane in its own label (TrafficLabel), so its entry sets the header the label reads.
+  const plan = asmPropagation(input);
+  const diagnostics: Diagnostic[] = [...asmBaggageWarnings(input)];
   const mesh = plan.services.map((s) => meshVirtualService(plan, s));
   const usesFallback = mesh.some((m) => JSON.stringify(m.spec).includes('"fallback"'));
   if (usesFallback && plan.asmVersion !== undefined && compareVersions(plan.asmVersion, FALLBACK_MIN_VERSION) < 0)

@@ -2,6 +2,7 @@
  * Route destinations. Lane-header operations sit on each destination, never on the route: Envoy applies a
  * weighted cluster's header operations before the route's, so a route-level remove would erase them.
  */
+import { laneHeaderValue } from '../../baggage';
 import type { Destination, Plan, PlanService, WeightedLane } from '../../plan';
 
 export interface HttpRouteDestination {
@@ -19,12 +20,15 @@ export function destination(dest: Destination, service: PlanService, pinPort: bo
   };
 }
 
-/** The lane header a request carries on to this destination: the lane's name, or none for the baseline. */
+/**
+ * The lane header a request carries on to this destination: the lane's name (with baggage: the whole header
+ * becomes the lane's member, so a client's own baggage never passes), or none for the baseline.
+ */
 export function laneHeaderOps(plan: Plan, lane: string): Pick<HttpRouteDestination, 'headers'> {
   if (plan.laneHeader === undefined) return {};
   return lane === plan.baseline
     ? { headers: { request: { remove: [plan.laneHeader] } } }
-    : { headers: { request: { set: { [plan.laneHeader]: lane } } } };
+    : { headers: { request: { set: { [plan.laneHeader]: laneHeaderValue(plan, lane) } } } };
 }
 
 /** A split of lanes for one service, each share tagged with its lane (the request's lane from here on). */

@@ -6,6 +6,7 @@
  */
 import type { HeaderCondition, MethodCondition, PathCondition, Plan, PlanRule, PlanService } from '../../plan';
 import type { StringMatch } from '../../spec/schema';
+import { laneHeaderMatch, laneHeaderValue } from '../../baggage';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
 import { ISTIO_API } from './destination-rules';
@@ -60,7 +61,7 @@ function callerRoutes(plan: Plan, service: PlanService): HttpRoute[] {
       const source = from.selector ? { sourceLabels: { ...from.selector } } : { sourceNamespace: from.namespace! };
       return {
         name: `caller-${c.from}-${c.lane}`,
-        match: [{ headers: { [header]: { exact: c.lane } }, ...source }],
+        match: [{ headers: { [header]: laneHeaderMatch(plan, c.lane) }, ...source }],
         route: c.split.map(({ lane, weight }) => ({ destination: destination(service.resolution[lane]!, service, false), ...(c.split.length > 1 ? { weight } : {}) })),
         ...routeResilience(service.resilience),
       };
@@ -149,7 +150,7 @@ function laneRoutes(plan: Plan, service: PlanService, tail: readonly HttpRoute[]
     .sort((a, b) => (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0))
     .map((g) => ({
       name: `lane-${g.lane}`,
-      match: g.lanes.map((l) => ({ headers: { [header]: { exact: l } } })),
+      match: g.lanes.map((l) => ({ headers: { [header]: laneHeaderMatch(plan, l) } })),
       route: [{ destination: destination(service.resolution[g.lane]!, service, false) }],
       ...resilience,
     }));
@@ -162,7 +163,7 @@ function sameTarget(a: HttpRouteDestination['destination'], b: { host: string; s
 function keepsLane(d: HttpRouteDestination, lane: string, plan: Plan, header: string): boolean {
   const ops = d.headers?.request;
   if (!ops) return true;
-  if (ops.set?.[header] !== undefined) return ops.set[header] === lane;
+  if (ops.set?.[header] !== undefined) return ops.set[header] === laneHeaderValue(plan, lane);
   return ops.remove?.includes(header) === true ? lane === plan.baseline : true;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import { durationMillis } from '../../kubernetes-syntax';
+import { laneHeaderValue } from '../../baggage';
 import type { Plan } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
 
@@ -21,11 +22,12 @@ export function middlewares(plan: Plan, apiVersion: string, tagLanes: ReadonlySe
     return name;
   };
   const header = plan.laneHeader;
-  // An empty value makes Traefik remove the header: the client's own lane never passes the edge.
+  // An empty value makes Traefik remove the header: the client's own lane (with baggage: the client's whole
+  // baggage, as OpenTelemetry advises for untrusted input) never passes the edge.
   const strip = header !== undefined ? add('strip-lane-header', { headers: { customRequestHeaders: { [header]: '' } } }) : undefined;
   const tags = new Map<string, string>();
   if (header !== undefined) {
-    for (const lane of [...tagLanes].sort()) tags.set(lane, add(`lane-${lane}`, { headers: { customRequestHeaders: { [header]: lane } } }, lane));
+    for (const lane of [...tagLanes].sort()) tags.set(lane, add(`lane-${lane}`, { headers: { customRequestHeaders: { [header]: laneHeaderValue(plan, lane) } } }, lane));
   }
   const resilience = resilienceMiddlewares(plan, add, diagnostics);
   return {

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"graylane.dev/tools/judges/istio"
+	"graylane.dev/tools/judges/re2size"
 	"graylane.dev/tools/judges/traefik"
 )
 
@@ -16,12 +17,14 @@ type cases struct {
 	Istio        []istio.ObjectSet   `json:"istio"`
 	IstioRouting []istio.RoutingCase `json:"istioRouting"`
 	Traefik      traefik.Cases       `json:"traefik"`
+	Baggage      []re2size.Case      `json:"baggage"`
 }
 
 type verdicts struct {
 	Istio        []istio.SetVerdict     `json:"istio"`
 	IstioRouting []istio.RoutingVerdict `json:"istioRouting"`
 	Traefik      traefik.Verdicts       `json:"traefik"`
+	Baggage      []re2size.Verdict      `json:"baggage"`
 }
 
 func main() {
@@ -39,7 +42,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "judges: %s is not a cases file: %v\n", os.Args[1], err)
 		os.Exit(2)
 	}
-	out := verdicts{Traefik: traefik.Judge(in.Traefik), IstioRouting: []istio.RoutingVerdict{}}
+	out := verdicts{Traefik: traefik.Judge(in.Traefik), IstioRouting: []istio.RoutingVerdict{}, Baggage: re2size.Judge(in.Baggage)}
 	for _, c := range in.IstioRouting {
 		out.IstioRouting = append(out.IstioRouting, istio.JudgeRouting(c))
 	}
