@@ -52,6 +52,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       resolution,
       ...(resilience ? { resilience } : {}),
       ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
+      callers: [...new Set(s.callers ?? [])].sort(),
     };
   });
 
@@ -116,6 +117,7 @@ function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefin
     traefikApiGroup: entry?.traefik?.apiGroup ?? 'traefik.io',
     traefikAllowCrossNamespace: entry?.traefik?.allowCrossNamespace ?? false,
     ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
+    callers: [...new Set(entry?.callers ?? [])].sort(),
   };
 }
 

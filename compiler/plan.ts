@@ -61,6 +61,8 @@ export interface PlanService {
   readonly resolution: Readonly<Record<string, Destination>>;
   /** Split for requests that carry no lane; absent means all to the baseline. */
   readonly canary?: readonly WeightedLane[];
+  /** Namespaces the spec names as this service's callers (services.<name>.callers), sorted. */
+  readonly callers: readonly string[];
 }
 
 export interface HeaderCondition {
@@ -137,6 +139,8 @@ export interface PlanEntry {
   readonly traefikAllowCrossNamespace: boolean;
   /** Traefik: the IngressRoute's tls. */
   readonly tls?: TraefikTls;
+  /** Namespaces the spec names as the entry's callers inside the mesh (entry.callers), sorted. */
+  readonly callers: readonly string[];
 }
 
 export interface Plan {

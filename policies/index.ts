@@ -10,6 +10,7 @@ import istioNoWildcardHostsPolicy from './rules/istio-no-wildcard-hosts';
 import istioLaneHeaderGuardedPolicy from './rules/istio-lane-header-guarded';
 import istioSemanticRulesPolicy from './rules/istio-semantic-rules';
 import istioExportToSetPolicy from './rules/istio-exportto-set';
+import istioExportToCoversCallersPolicy from './rules/istio-exportto-covers-callers';
 import istioEntryResiliencePolicy from './rules/istio-entry-resilience';
 import istioMaxWeightChangePolicy from './rules/istio-max-weight-change';
 import istioExternalOwnerPolicy from './rules/istio-external-owner';
@@ -31,6 +32,7 @@ new PolicyPack('graylane', {
     istioLaneHeaderGuardedPolicy,
     istioSemanticRulesPolicy,
     istioExportToSetPolicy,
+    istioExportToCoversCallersPolicy,
     istioEntryResiliencePolicy,
     istioMaxWeightChangePolicy,
     istioExternalOwnerPolicy,

@@ -3,6 +3,7 @@ import { graylaneLanesAllowed } from './checks/graylane-lanes-allowed';
 import { istioDestinationResolves } from './checks/istio-destination-resolves';
 import { istioEntryResilience } from './checks/istio-entry-resilience';
 import { istioExportToSet } from './checks/istio-exportto-set';
+import { istioExportToCoversCallers } from './checks/istio-exportto-covers-callers';
 import { istioExternalOwner } from './checks/istio-external-owner';
 import { istioHostConflict } from './checks/istio-host-conflict';
 import { istioLaneHeaderGuarded } from './checks/istio-lane-header-guarded';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   istioLaneHeaderGuarded,
   istioSemanticRules,
   istioExportToSet,
+  istioExportToCoversCallers,
   istioEntryResilience,
   istioMaxWeightChange,
   istioExternalOwner,
