@@ -7,6 +7,7 @@ import { entryRateLimit } from './rate-limit';
 import { destinationRules } from './destination-rules';
 import { serviceEntries } from './service-entries';
 import { virtualServices } from './virtual-services';
+import { stickyCookie } from './sticky';
 
 /** Apply order: hosts and subsets exist before any route names them. */
 export const ISTIO_KIND_ORDER = ['EnvoyFilter', 'ServiceEntry', 'DestinationRule', 'VirtualService'] as const;
@@ -46,6 +47,8 @@ function unsupported(plan: Plan): Diagnostic[] {
       });
   };
   scan(plan.entry.resilience, ['spec', 'entry', 'resilience'], true);
+  // Sticky rules Istio cannot keep (sticky.ts), said once per rule.
+  plan.entry.rules.forEach((rule, i) => stickyCookie(plan, rule, i, out));
   for (const s of plan.services) scan(s.resilience, ['spec', 'services', s.name, 'resilience']);
   return out;
 }
