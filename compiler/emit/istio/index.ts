@@ -34,8 +34,16 @@ function unsupported(plan: Plan): Diagnostic[] {
         code: 'GL402',
         severity: 'warning',
         path: [...path, 'rateLimit'],
-        message: 'Target istio emits a rate limit for the entry only (an EnvoyFilter on the entry service\'s sidecars); this per-service rate limit is not emitted.',
+        message: 'Target istio emits a rate limit for the entry only (an EnvoyFilter at the gateway, or on the entry services\' sidecars for a mesh entry); this per-service rate limit is not emitted.',
         hint: 'move the rate limit to entry.resilience, or add an EnvoyFilter with envoy.filters.http.local_ratelimit for this service',
+      });
+    if (r?.rateLimit?.redis && entry)
+      out.push({
+        code: 'GL402',
+        severity: 'warning',
+        path: [...path, 'rateLimit', 'redis'],
+        message: `Target istio ignores rateLimit.redis, Traefik's shared buckets: Envoy's local rate limit holds per ${plan.entry.gateway ? 'gateway pod' : 'pod of the entry services'}.`,
+        hint: 'divide average and burst by the number of those pods for istio, or use Istio\'s global rate limit service',
       });
     if (r?.circuitBreaker?.expression !== undefined)
       out.push({

@@ -12,6 +12,7 @@ import type { Plan, PlanRule, PlanService } from '../../plan';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, sortManifests, TRAEFIK_CROSS_NAMESPACE_ANNOTATION, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
+import { rateLimitScope } from './rate-limit-scope';
 import { headerRule, hostRule, methodRule, pathRule, queryRule, type RuleSyntax } from './rule-syntax';
 import type { TraefikTls } from '../../spec/schema';
 
@@ -107,6 +108,7 @@ export function emitTraefik(plan: Plan): Emitted {
       ...(plan.entry.tls ? { tls: ingressRouteTls(plan.entry.tls) } : {}),
     },
   };
+  diagnostics.push(...rateLimitScope(plan, routes.filter((r) => (r.middlewares ?? []).some((m) => m.name === `${plan.release}-ratelimit`)).length));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return {
     manifests: hasErrors ? [] : sortManifests([...mw.manifests, ...traefikServices, ingressRoute], TRAEFIK_KIND_ORDER),
