@@ -11,7 +11,7 @@ import { rateLimitScopes } from '../compiler/model/traefik-rate-limit';
 import { readExample } from './support/examples';
 import { istioCrds } from './support/istio-crds';
 import { traefikCrds } from './support/traefik-crds';
-import { BASE_SPEC, mutate } from './support/base-spec';
+import { mutate } from './support/base-spec';
 
 const DEMO = readExample('coding-demo.release.yaml');
 const REDIS = DEMO.replace('rateLimit: { average: 500, burst: 1000 }', 'rateLimit: { average: 500, burst: 1000, redis: { endpoints: ["redis.infra:6379"], secret: redis-auth, db: 2, dialTimeout: 1.5s } }');
