@@ -16,12 +16,15 @@ export function checkDeadConfig(plan: Plan): Finding[] {
   const out: Finding[] = [];
   for (const service of plan.services) {
     if (!service.canary || !plan.entry.services.includes(service.name)) continue;
-    const rules = plan.entry.rules.filter((r) => r.service === service.name).map((r) => `"${r.name}"`);
+    const own = plan.entry.rules.filter((r) => r.service === service.name);
+    const rules = own.map((r) => `"${r.name}"`);
+    const last = own[own.length - 1];
+    const catchAll = last !== undefined && last.headers.length === 0 && last.queryParams.length === 0 && !last.path && !last.method && last.port === undefined;
     out.push({
       code: 'GL272',
       severity: 'warning',
       path: ['spec', 'canary', service.name],
-      message: `The canary split of "${service.name}" is never used: "${service.name}" is a service of the mesh entry, whose rules${rules.length > 0 ? ` (${rules.join(', ')})` : ''} and default route to the baseline take every request without a lane before the canary route.`,
+      message: `The canary split of "${service.name}" is never used: "${service.name}" is a service of the mesh entry, whose ${rules.length > 0 ? `rules (${rules.join(', ')})` : 'entry routes'}${catchAll ? '' : ' and route to the baseline for requests no rule matches'} take every request without a lane before the canary route.`,
       hint: `move the split into entry.rules (weights or steps), or remove spec.canary.${service.name}`,
     });
   }

@@ -44,7 +44,7 @@ describe('rate limits', () => {
     const text = mutate('    service: web\n', '    service: web\n    resilience:\n      rateLimit: { average: 100, burst: 200, period: 2s, redis: { endpoints: ["redis:6379"] } }\n');
     const { manifests, diagnostics } = emitted(text, ['istio']);
     const filters = manifests.filter((m) => m.kind === 'EnvoyFilter');
-    assert.deepEqual(filters.map((f) => `${f.metadata.namespace}/${f.metadata.name}`), ['istio-system/shop-entry-ratelimit']);
+    assert.deepEqual(filters.map((f) => `${f.metadata.namespace}/${f.metadata.name}`), ['istio-system/shop-shop-entry-ratelimit']);
     const typed = (value: Record<string, unknown>) => ({ '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', type_url: 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit', value: { stat_prefix: 'http_local_rate_limiter', ...value } });
     const percent = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
     assert.deepEqual(filters[0]!.spec, {

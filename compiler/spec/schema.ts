@@ -221,7 +221,7 @@ const rule = z
         }),
       })
       .optional()
-      .describe('Keep a client on the share it first got (Traefik sticky cookie on weighted splits).'),
+      .describe('Keep a client on the share it first got: Traefik\'s sticky cookie, or on Istio a Set-Cookie per share and cookie routes first.'),
   })
   .describe('One entry rule: `lane`, `weights` or `steps`, optionally behind `match`. First match wins.');
 

@@ -49,7 +49,10 @@ function bucket(limit: RateLimit): Record<string, unknown> {
 
 function gatewayRateLimit(plan: Plan, limit: RateLimit): Manifest {
   const gateway = plan.entry.gateway!;
-  const metadata = objectMetadata(plan, `${plan.release}-entry-ratelimit`, plan.entry.services.length === 1 ? { service: plan.entry.services[0]! } : {});
+  // In another namespace than the release's, the name carries the release's namespace: releases of one name in
+  // several namespaces (staging, prod) behind one gateway namespace get one object each.
+  const name = gateway.namespace === plan.namespace ? `${plan.release}-entry-ratelimit` : `${plan.namespace}-${plan.release}-entry-ratelimit`;
+  const metadata = objectMetadata(plan, name, plan.entry.services.length === 1 ? { service: plan.entry.services[0]! } : {});
   return {
     apiVersion: ENVOY_FILTER_API,
     kind: 'EnvoyFilter',
