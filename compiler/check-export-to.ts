@@ -52,13 +52,13 @@ export function checkExportTo(plan: Plan): Finding[] {
   for (const service of plan.services)
     for (const ns of service.callers)
       need(ns, { reason: `services.${service.name}.callers names it`, objects: `the VirtualService and DestinationRules of ${service.name}`, consequence: 'its calls would skip the lane routes' });
-  for (const [ns, list_] of [...viewers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const first = list_[0]!;
+  for (const [ns, needs] of [...viewers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const first = needs[0]!;
     out.push({
       code: 'GL270',
       severity: 'error',
       path: ['spec', 'exportTo'],
-      message: `exportTo ${JSON.stringify(list)} hides ${first.objects} from namespace "${ns}", where ${list_.map((v) => v.reason).join(' and ')}: ${first.consequence}.`,
+      message: `exportTo ${JSON.stringify(list)} hides ${first.objects} from namespace "${ns}", where ${needs.map((v) => v.reason).join(' and ')}: ${first.consequence}.`,
       hint: `add "${ns}" to exportTo`,
     });
   }
@@ -72,7 +72,8 @@ export function checkExportTo(plan: Plan): Finding[] {
  * entry.callers can say where Traefik runs.
  */
 function traefikSidecarCallers(plan: Plan): Finding[] {
-  if (!plan.targets.includes('traefik') || !plan.entry.declared || plan.entry.callers.length > 0 || plan.exportTo?.includes('*') !== false) return [];
+  const list = plan.exportTo;
+  if (!list || list.includes('*') || !plan.targets.includes('traefik') || !plan.entry.declared || plan.entry.callers.length > 0) return [];
   const tagged = plan.entry.rules.some((r) => r.split.some((w) => plan.services.find((s) => s.name === r.service)?.resolution[w.lane]?.subset !== undefined));
   if (!tagged) return [];
   return [
@@ -80,7 +81,7 @@ function traefikSidecarCallers(plan: Plan): Finding[] {
       code: 'GL271',
       severity: 'warning',
       path: ['spec', 'entry'],
-      message: `Traefik reaches pod-label lanes through its own Istio sidecar, which must see the entry services' VirtualServices and DestinationRules; exportTo ${JSON.stringify(plan.exportTo)} hides them from every namespace it does not list, and the spec does not say where Traefik runs.`,
+      message: `Traefik reaches pod-label lanes through its own Istio sidecar, which must see the entry services' VirtualServices and DestinationRules; exportTo ${JSON.stringify(list)} hides them from every namespace it does not list, and the spec does not say where Traefik runs.`,
       hint: 'list Traefik\'s namespace in entry.callers and in exportTo',
     },
   ];

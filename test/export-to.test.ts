@@ -14,6 +14,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import fc from 'fast-check';
+import { specArbitrary } from './support/spec-arbitrary';
+import type { ReleaseSpec } from '../compiler';
 
 const spec = (exportTo: string, extra = '') => `apiVersion: graylane.dev/v1alpha1
 kind: Release
@@ -143,4 +146,29 @@ describe('exportTo covers the namespaces that call', () => {
     assert.match(onYaml.stdout, /mandatory istio-exportto-covers-callers: VirtualService shop\/cart is exported to \[".","istio-system"\] only/);
     assert.doesNotMatch(onYaml.stdout + onYaml.stderr, /no findings/);
   });
+
+  it('property: an exportTo graylane accepts routes every lane caller, in the release\'s and each lane\'s namespace, as no exportTo does; one that leaves a lane namespace out is refused', () => {
+    fc.assert(
+      fc.property(specArbitrary, (spec: ReleaseSpec) => {
+        const laneNamespaces = [...new Set(Object.values(spec.spec.lanes).flatMap((l) => (l.namespace !== undefined ? [l.namespace] : [])))].sort();
+        const base = ['.', ...(spec.spec.entry?.gateway === 'mesh' ? [] : ['istio-system'])];
+        const narrow = compile({ ...spec, spec: { ...spec.spec, exportTo: base } });
+        assert.equal(narrow.ok, laneNamespaces.length === 0, narrow.diagnostics.map(formatDiagnostic).join('\n'));
+        if (!narrow.ok) assert.deepEqual(narrow.diagnostics.filter((d) => d.code === 'GL270').map((d) => d.message.match(/namespace "([^"]+)"/)![1]), laneNamespaces);
+        const open = compile(spec);
+        const covered = compile({ ...spec, spec: { ...spec.spec, exportTo: [...base, ...laneNamespaces] } });
+        assert.ok(open.ok && covered.ok, covered.diagnostics.map(formatDiagnostic).join('\n'));
+        const header = spec.spec.trafficLabel?.header;
+        for (const ns of ['gen', ...laneNamespaces])
+          for (const service of Object.keys(spec.spec.services))
+            for (const lane of [undefined, ...(header ? Object.keys(spec.spec.lanes) : [])]) {
+              const request = { gateway: 'mesh', host: `${service}.gen.svc.cluster.local`, sourceNamespace: ns, ...(lane && header ? { headers: { [header]: lane } } : {}) };
+              const seen = (out: typeof open) => simulateIstio(out.outputs[0]!.manifests, request).destinations.map((d) => [d.host, d.subset, d.weight, d.problem]);
+              assert.deepEqual(seen(covered), seen(open), `${service} from ${ns} with lane ${lane ?? '(none)'}`);
+            }
+      }),
+      { numRuns: 40, seed: 12 },
+    );
+  });
 });
+

@@ -49,11 +49,11 @@ export interface TraefikMeshRoute {
 export function routeTraefikThroughMesh(model: Model, request: Request, sidecar: TraefikSidecar): TraefikMeshRoute {
   const normal = normalRequest(request);
   const traefik = model.traefik.route(normal);
-  const handovers = traefik.backends.filter((b) => !b.standby && b.weight > 0).map((b) => handover(model.istio, traefik, b, normal.path ?? '/', sidecar));
+  const handovers = traefik.backends.filter((b) => !b.standby && b.weight > 0).map((b) => handover(model.istio, traefik, b, sidecar));
   return { traefik, handovers };
 }
 
-function handover(istio: IstioModel, hop: TraefikHop, backend: TraefikBackend, path: string, sidecar: TraefikSidecar): MeshHandover {
+function handover(istio: IstioModel, hop: TraefikHop, backend: TraefikBackend, sidecar: TraefikSidecar): MeshHandover {
   const fqdn = `${backend.service}.${backend.namespace}.svc.cluster.local`;
   const port = servicePort(istio, fqdn, backend.port);
   const server = backend.nativeLB === true ? 'cluster-ip' : 'pod';
@@ -65,7 +65,7 @@ function handover(istio: IstioModel, hop: TraefikHop, backend: TraefikBackend, p
   const passthrough = (why: string): MeshHandover => ({ backend, server, authority, sidecar: 'passthrough', notes: [...notes, why] });
   if (server === 'pod' && !targetPortIsServicePort(istio, fqdn, port))
     return passthrough(`Traefik connects to a pod of ${backend.namespace}/${backend.service} (an EndpointSlice address at the target port, not nativeLB): the sidecar's routes for the service port do not see it, and the PassthroughCluster delivers it to the pod Traefik chose — any pod of the Service, whatever its lane`);
-  const meshHop = routeIstio(istio, { via: 'mesh', authority: authority.includes(':') || port === undefined ? authority : `${authority}:${port}`, path, headers: hop.headers, sourceNamespace: sidecar.namespace, ...(sidecar.labels ? { sourceLabels: sidecar.labels } : {}) });
+  const meshHop = routeIstio(istio, { via: 'mesh', authority: authority.includes(':') || port === undefined ? authority : `${authority}:${port}`, path: hop.path, headers: hop.headers, sourceNamespace: sidecar.namespace, ...(sidecar.labels ? { sourceLabels: sidecar.labels } : {}) });
   if (meshHop.status === 'passthrough')
     return passthrough(`no virtual host of the sidecar's route for port ${port ?? '(the service port)'} holds Host ${authority}: the allow_any virtual host (PassthroughCluster) delivers it to the address Traefik dialled — any pod of ${backend.namespace}/${backend.service}, whatever its lane`);
   return { backend, server, authority, sidecar: 'virtual-host', hop: meshHop, notes };
