@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compile, formatDiagnostic, type Manifest } from '../compiler';
 import { Model } from '../compiler/model/model';
+import { simulateTraefikThroughMesh } from '../compiler/simulate/traefik';
 import { traefikCrds } from './support/traefik-crds';
 
 const SPEC = `apiVersion: graylane.dev/v1alpha1
@@ -48,7 +49,7 @@ function objects(text = SPEC): Manifest[] {
 
 /** The pods a request from the client ends at: through Traefik, its sidecar, and the sidecar's choice. */
 function pods(out: readonly Manifest[], headers: Record<string, string>) {
-  const route = new Model(out).routeTraefikThroughMesh({ via: 'traefik:web', authority: 'shop.example.com', headers }, TRAEFIK);
+  const route = simulateTraefikThroughMesh(out, { entryPoint: 'web', host: 'shop.example.com', headers }, TRAEFIK);
   return route.handovers.map((h) => ({ server: h.server, authority: h.authority, sidecar: h.sidecar, pods: h.hop?.destinations.map((d) => d.labels ?? 'every pod') ?? 'the pod Traefik chose' }));
 }
 
