@@ -19,6 +19,8 @@ import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
 import { checkBaggage } from './check-baggage';
 import { checkIngress } from './check-ingress';
+import { checkExportTo } from './check-export-to';
+import { checkDeadConfig } from './check-dead-config';
 import { suggestion, toLabel } from './suggest';
 
 type Finding = Omit<Diagnostic, 'file' | 'position'>;
@@ -230,7 +232,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
       report('GL218', 'error', ['spec', 'services', name], `Service "${name}" sets both port and ports.`, 'keep one of them');
     duplicates(report, ['spec', 'services', name, 'ports'], (svc.ports ?? []).map((p) => String(p.number)), 'port');
   }
-  return [...out, ...checkNames(spec, plan)];
+  return [...out, ...checkNames(spec, plan), ...checkExportTo(plan), ...checkDeadConfig(plan)];
 }
 
 type Report = (code: string, severity: Severity, path: SpecPath, message: string, hint?: string) => void;

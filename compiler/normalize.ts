@@ -54,6 +54,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       resolution,
       ...(resilience ? { resilience } : {}),
       ...(canaryWeights ? { canary: orderSplit(canaryWeights, baseline) } : {}),
+      callers: [...new Set(s.callers ?? [])].sort(),
     };
   });
 
@@ -143,6 +144,7 @@ function normalizeEntry(entry: Entry | undefined, gateway: PlanGateway | undefin
     ...(entry?.traefik?.tls ? { tls: entry.traefik.tls } : {}),
     ...(entry?.gatewayApi?.sectionName !== undefined ? { gatewayApiSectionName: entry.gatewayApi.sectionName } : {}),
     ...(entry?.gatewayApi?.port !== undefined ? { gatewayApiPort: entry.gatewayApi.port } : {}),
+    callers: [...new Set(entry?.callers ?? [])].sort(),
   };
 }
 

@@ -63,6 +63,8 @@ export interface PlanService {
   readonly resolution: Readonly<Record<string, Destination>>;
   /** Split for requests that carry no lane; absent means all to the baseline. */
   readonly canary?: readonly WeightedLane[];
+  /** Namespaces the spec names as this service's callers (services.<name>.callers), sorted. */
+  readonly callers: readonly string[];
 }
 
 export interface HeaderCondition {
@@ -149,6 +151,8 @@ export interface PlanEntry {
   /** Gateway API: the listener of the Gateway the entry's HTTPRoutes attach to. */
   readonly gatewayApiSectionName?: string;
   readonly gatewayApiPort?: number;
+  /** Namespaces the spec names as the entry's callers inside the mesh (entry.callers), sorted. */
+  readonly callers: readonly string[];
 }
 
 export interface Plan {

@@ -37,6 +37,19 @@ export interface RateLimitArgs {
   burst?: number;
   period?: string;
   sourceCriterion?: { ipDepth?: number; excludedIPs?: string[]; requestHeaderName?: string; requestHost?: boolean };
+  redis?: RateLimitRedisArgs;
+}
+
+export interface RateLimitRedisArgs {
+  endpoints: string[];
+  secret?: string;
+  db?: number;
+  dialTimeout?: string;
+  readTimeout?: string;
+  writeTimeout?: string;
+  poolSize?: number;
+  minIdleConns?: number;
+  maxActiveConns?: number;
 }
 
 export interface CircuitBreakerArgs {
@@ -74,6 +87,7 @@ export interface ServiceArgs {
   host?: string;
   workloadLabels?: { [key: string]: string };
   resilience?: ResilienceArgs;
+  callers?: string[];
 }
 
 export interface EndpointArgs {
@@ -139,6 +153,7 @@ export interface EntryArgs {
   service?: string;
   rules: EntryRuleArgs[];
   resilience?: ResilienceArgs;
+  callers?: string[];
   traefik?: { entryPoints?: string[]; apiGroup?: 'traefik.io' | 'traefik.containo.us'; tls?: TraefikTlsArgs; /** Your Traefik runs with providers.kubernetesCRD.allowCrossNamespace (lanes in other namespaces need it). @default false */ allowCrossNamespace?: boolean };
   /** Target gateway-api: the listener (`sectionName`) and/or `port` of the Gateway `gateway` the HTTPRoutes attach to. */
   gatewayApi?: { sectionName?: string; port?: number };

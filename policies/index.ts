@@ -11,6 +11,7 @@ import istioLaneHeaderGuardedPolicy from './rules/istio-lane-header-guarded';
 import istioBaggageMatchAnchoredPolicy from './rules/istio-baggage-match-anchored';
 import istioSemanticRulesPolicy from './rules/istio-semantic-rules';
 import istioExportToSetPolicy from './rules/istio-exportto-set';
+import istioExportToCoversCallersPolicy from './rules/istio-exportto-covers-callers';
 import istioEntryResiliencePolicy from './rules/istio-entry-resilience';
 import istioMaxWeightChangePolicy from './rules/istio-max-weight-change';
 import istioExternalOwnerPolicy from './rules/istio-external-owner';
@@ -36,6 +37,7 @@ new PolicyPack('graylane', {
     istioBaggageMatchAnchoredPolicy,
     istioSemanticRulesPolicy,
     istioExportToSetPolicy,
+    istioExportToCoversCallersPolicy,
     istioEntryResiliencePolicy,
     istioMaxWeightChangePolicy,
     istioExternalOwnerPolicy,

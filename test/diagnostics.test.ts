@@ -326,6 +326,15 @@ const CASES: Case[] = [
     hint: "write e.g. \"{service}-gray\"",
   },
   {
+    code: 'GL270',
+    from: "  trafficLabel:\n",
+    to: "  exportTo: [\".\"]\n  trafficLabel:\n",
+    at: '19:13',
+    path: ["spec","exportTo"],
+    message: "exportTo [\".\"] hides the entry VirtualService and the entry services' DestinationRules from namespace \"istio-system\", where the entry's Gateway istio-system/public runs: the gateway would not see the entry routes and answer 404.",
+    hint: "add \"istio-system\" to exportTo",
+  },
+  {
     code: 'GL402',
     from: "service: web\n",
     to: "service: web\n    resilience: { circuitBreaker: { expression: \"NetworkErrorRatio() > 0.5\" } }\n",
@@ -391,7 +400,7 @@ const MULTI_CASES: MultiCase[] = [
   },
 ];
 
-const WARNINGS = new Set(['GL212', 'GL219', 'GL220', 'GL224', 'GL401', 'GL402']);
+const WARNINGS = new Set(['GL212', 'GL219', 'GL220', 'GL224', 'GL271', 'GL272', 'GL401', 'GL402']);
 
 describe('diagnostics', () => {
   it('the base spec compiles clean', () => {
@@ -492,3 +501,27 @@ describe('diagnostics', () => {
     );
   });
 });
+
+describe('diagnostics of issue 12', () => {
+  const exact = (text: string, code: string) => compile(text, { file: 'shop.yaml' }).diagnostics.filter((d) => d.code === code).map((d) => [d.severity, `${d.position?.line}:${d.position?.column}`, d.path.join('.'), d.message, d.hint]);
+
+  it('GL271: Traefik in tag mode with exportTo and no entry.callers cannot be checked, so it is said', () => {
+    const text = mutate('  targets: [istio]\n', '  targets: [istio, traefik]\n', mutate('  trafficLabel:\n', '  exportTo: [".", istio-system]\n  trafficLabel:\n'));
+    assert.deepEqual(exact(text, 'GL271'), [
+      ['warning', '23:5', 'spec.entry', 'Traefik reaches pod-label lanes through its own Istio sidecar, which must see the entry services\' VirtualServices and DestinationRules; exportTo [".","istio-system"] hides them from every namespace it does not list, and the spec does not say where Traefik runs.', 'list Traefik\'s namespace in entry.callers and in exportTo'],
+    ]);
+    assert.deepEqual(exact(text.replace('    service: web\n', '    service: web\n    callers: [traefik]\n'), 'GL271'), []);
+  });
+
+  it('GL272: a canary for a service of a mesh entry is shadowed by the entry rules', () => {
+    const text = mutate('    gateway: istio-system/public\n    hosts: [shop.example.com]\n', '    gateway: mesh\n', mutate('  trafficLabel:\n', '  canary:\n    web: { base: 100 }\n  trafficLabel:\n'));
+    assert.deepEqual(exact(text, 'GL272'), [
+      ['warning', '20:10', 'spec.canary.web', 'The canary split of "web" is never used: "web" is a service of the mesh entry, whose rules ("beta", "rollout") take every request without a lane before the canary route.', 'move the split into entry.rules (weights or steps), or remove spec.canary.web'],
+    ]);
+    const matched = text.replace('      - name: rollout\n', '      - name: rollout\n        match:\n          path: { prefix: /api }\n');
+    assert.match(exact(matched, 'GL272')[0]![3]!, /rules \("beta", "rollout"\) and route to the baseline for requests no rule matches take/);
+    // At a gateway the canary splits the mesh callers' requests: not dead.
+    assert.deepEqual(exact(mutate('  trafficLabel:\n', '  canary:\n    web: { base: 100 }\n  trafficLabel:\n'), 'GL272'), []);
+  });
+});
+

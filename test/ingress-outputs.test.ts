@@ -21,10 +21,10 @@ describe('ingress outputs', () => {
     });
   });
 
-  it('an entry rate limit reaches every service the entry routes to: one EnvoyFilter each', () => {
+  it('a mesh entry\'s rate limit reaches every service the entry routes to: one EnvoyFilter each; a gateway entry\'s is one, at the gateway', () => {
     const base = compileExample('storefront-paths.release.yaml').spec!;
-    const { traefik: _traefik, ...entry } = base.spec.entry!;
-    const spec = { ...base, spec: { ...base.spec, targets: ['istio' as const], entry: { ...entry, resilience: { rateLimit: { average: 100 } } } } };
+    const { traefik: _traefik, hosts: _hosts, gateway: _gateway, ...entry } = base.spec.entry!;
+    const spec = { ...base, spec: { ...base.spec, targets: ['istio' as const], entry: { ...entry, gateway: 'mesh', resilience: { rateLimit: { average: 100 } } } } };
     const result = compile(spec);
     assert.deepEqual(result.diagnostics, []);
     const filters = result.outputs[0]!.manifests.filter((m) => m.kind === 'EnvoyFilter');
@@ -35,6 +35,8 @@ describe('ingress outputs', () => {
         ['storefront-entry-ratelimit-web', { app: 'web' }],
       ],
     );
+    const gateway = compile({ ...base, spec: { ...base.spec, targets: ['istio' as const], entry: { ...base.spec.entry!, traefik: undefined, resilience: { rateLimit: { average: 100 } } } } });
+    assert.deepEqual(gateway.outputs[0]!.manifests.filter((m) => m.kind === 'EnvoyFilter').map((f) => [`${f.metadata.namespace}/${f.metadata.name}`, f.spec.workloadSelector]), [['istio-system/shop-storefront-entry-ratelimit', undefined]]);
   });
 
   it('the Pulumi component registers a release without an entry: the mesh objects and an empty entry summary', async () => {

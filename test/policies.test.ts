@@ -126,6 +126,19 @@ const CASES: Record<string, Case> = {
     missingReports: ['VirtualService shop/bare does not set exportTo, so it applies in every namespace; set it, e.g. [".", "istio-system"].'],
     override: { config: { environment: 'dev' }, objects: [dr('a', 'a', ['v1'])], expect: [] },
   },
+  'istio-exportto-covers-callers': {
+    compliant: [
+      dr('cart', 'cart', ['v1'], { exportTo: ['.', 'shop-gray'] }),
+      vs('cart', { hosts: ['cart'], exportTo: ['.', 'shop-gray'], http: [{ name: 'lane-gray', match: [{ headers: { 'x-lane': { exact: 'gray' } } }], route: [{ destination: { host: 'cart.shop-gray.svc.cluster.local' } }] }, route(['cart', 'v1'])] }),
+    ],
+    violating: [
+      dr('cart', 'cart', ['v1'], { exportTo: ['.'] }),
+      vs('cart', { hosts: ['cart'], exportTo: ['.'], http: [{ name: 'lane-gray', match: [{ headers: { 'x-lane': { exact: 'gray' } } }], route: [{ destination: { host: 'cart.shop-gray.svc.cluster.local' } }] }, route(['cart', 'v1'])] }),
+    ],
+    message: 'VirtualService shop/cart is exported to ["."] only, but namespace shop-gray runs copies of this namespace\'s services (VirtualService shop/cart routes to cart.shop-gray.svc.cluster.local): their calls to cart.shop.svc.cluster.local skip these routes and reach any pod.',
+    missing: [bare('VirtualService'), bare('DestinationRule')],
+    override: { config: { enforcementLevel: 'disabled' }, objects: [vs('e', { hosts: ['a'], gateways: ['istio-system/public'], exportTo: ['.'], http: [] })], expect: [] },
+  },
   'istio-entry-resilience': {
     compliant: [gatewayVs(true), dr('web', 'web', [], { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } } }), { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: meta('rl'), spec: { configPatches: [{ patch: { value: { name: 'envoy.filters.http.local_ratelimit' } } }] } }],
     violating: [gatewayVs(true), dr('web', 'web', [], { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5 } } })],

@@ -58,6 +58,7 @@ describe('target traefik', () => {
     assert.equal(result.ok, true);
     assert.deepEqual(result.diagnostics.map((d) => [d.code, d.severity, d.path.join('.'), d.message]), [
       ['GL405', 'warning', 'spec.entry.rules.1.weights', 'Traefik cannot tag the weighted shares of rule "canary" with lane header "x-lane"; each share reaches its lane\'s Service, but hops behind it see no lane.'],
+      ['GL402', 'warning', 'spec.entry.resilience.rateLimit', 'Traefik\'s in-memory rate limiter keeps one bucket set per router (traefik/traefik#13706): the 2 routes of this entry each get their own, so one source may send up to 2× the limit, 1000 requests per 1s instead of 500.'],
     ]);
   });
 

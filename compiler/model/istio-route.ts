@@ -32,6 +32,8 @@ export interface RoutedDestination {
   readonly endpoints?: readonly { readonly address: string; readonly port?: number }[];
   /** Request headers as the upstream receives them. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Headers the destination's and the route's response operations add or set (e.g. a sticky session's Set-Cookie). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   /** Path and authority as the upstream receives them, when a rewrite changed them. */
   readonly path?: string;
   readonly authority?: string;
@@ -393,7 +395,9 @@ function targets(model: IstioModel, proxy: Proxy, request: NormalRequest, r: Env
       const { chosen, trail } = fallBack(d, dests, request.availability, r.vs.namespace);
       const after = applyOps(applyOps(request.headers, chosen.headers?.request), route.headers?.request);
       const resolved = resolve(model, proxy, { ...chosen.destination, host: resolveShortname(chosen.destination.host, r.vs.namespace) }, weight, after, port);
-      return { ...resolved, ...rewritten, ...(trail.length > 0 ? { fellBackFrom: trail } : {}) };
+      // Response operations, in Envoy's order as for requests: the weighted cluster's, then the route's.
+      const response = applyOps(applyOps(Object.create(null) as Record<string, string>, chosen.headers?.response), route.headers?.response);
+      return { ...resolved, ...rewritten, ...(Object.keys(response).length > 0 ? { responseHeaders: response } : {}), ...(trail.length > 0 ? { fellBackFrom: trail } : {}) };
     });
 }
 

@@ -9,6 +9,7 @@ import { routeIstio, type IstioHop } from './istio-route';
 import { ObjectSet, type KubeObject } from './object-set';
 import { normalRequest, type Request } from './request';
 import { TraefikModel, type TraefikHop, type TraefikOptions } from './traefik-model';
+import { routeTraefikThroughMesh, type TraefikMeshRoute, type TraefikSidecar } from './traefik-to-mesh';
 
 export interface ModelOptions extends TraefikOptions {
   /** Namespace of objects without one (kubectl apply -n). */
@@ -44,6 +45,11 @@ export class Model {
   /** Through Gateway API routes: `via` is a Gateway's "namespace/name", or "mesh" (GAMMA). */
   routeGatewayApi(request: Request, options?: ServiceLookupOptions): GatewayApiHop {
     return routeGatewayApi(this.gatewayApi, request, options);
+  }
+
+  /** A Traefik request followed into Traefik's own Istio sidecar, for each backend Traefik sends it to. */
+  routeTraefikThroughMesh(request: Request, sidecar: TraefikSidecar): TraefikMeshRoute {
+    return routeTraefikThroughMesh(this, request, sidecar);
   }
 }
 

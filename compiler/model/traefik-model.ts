@@ -25,6 +25,10 @@ export interface TraefikServiceRef {
   readonly port?: number | string;
   readonly weight?: number;
   readonly middlewares?: readonly { readonly name: string; readonly namespace?: string }[];
+  /** Connect to the Service's cluster IP instead of its pods (kubernetes_http.go loadServers; default false). */
+  readonly nativeLB?: boolean;
+  /** Send the request's Host to the server (default true); false sends the server's address (httputil/proxy.go). */
+  readonly passHostHeader?: boolean;
 }
 
 interface IngressRouteSpec {
@@ -75,6 +79,9 @@ export interface TraefikBackend {
   readonly port?: number | string;
   /** Failover: a backend that takes requests only when the main service is unhealthy. */
   readonly standby?: boolean;
+  /** The reference's nativeLB and passHostHeader, when it sets them. */
+  readonly nativeLB?: boolean;
+  readonly passHostHeader?: boolean;
 }
 
 export interface TraefikMirror {
@@ -94,6 +101,8 @@ export interface TraefikHop {
   /** Request headers and path as the backend receives them. */
   readonly headers: Readonly<Record<string, string>>;
   readonly path: string;
+  /** The request's Host after the middlewares (a headers middleware's `Host` sets it), before passHostHeader. */
+  readonly authority: string;
   readonly backends: readonly TraefikBackend[];
   readonly mirrors: readonly TraefikMirror[];
   readonly redirect?: { readonly status: number; readonly location: string };
@@ -219,7 +228,7 @@ export class TraefikModel {
       }
       candidates.push(r);
     }
-    const base = { middlewares: [], headers: request.headers, path: request.fullPath, backends: [], mirrors: [], problems: [] };
+    const base = { middlewares: [], headers: request.headers, path: request.fullPath, authority: request.authority, backends: [], mirrors: [], problems: [] };
     if (candidates.length === 0) {
       notes.push(`no router${entryPoint ? ` on entry point ${entryPoint}` : ''} takes this ${tls ? 'TLS ' : ''}request: Traefik answers 404`);
       return { status: 'no-route', ...base, notes };
@@ -234,12 +243,12 @@ export class TraefikModel {
   /** What one router does with a request it takes: its middlewares in order, then its services. */
   runRouter(router: TraefikRouter, request: NormalRequest): Omit<TraefikHop, 'notes'> {
     const headers: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, request.headers);
-    const state = { path: request.fullPath, headers };
+    const state = { path: request.fullPath, headers, authority: request.authority };
     const runs: TraefikMiddlewareRun[] = [];
     const common = { router: router.id, rule: router.match, priority: router.priority };
     for (const m of router.middlewares) {
       const redirect = this.runMiddleware(m.name, m.namespace, state, runs, request, 0);
-      if (redirect) return { status: 'redirect', ...common, middlewares: runs, headers: state.headers, path: state.path, backends: [], mirrors: [], redirect, problems: [] };
+      if (redirect) return { status: 'redirect', ...common, middlewares: runs, headers: state.headers, path: state.path, authority: state.authority, backends: [], mirrors: [], redirect, problems: [] };
     }
     const problems: string[] = [];
     const mirrors: TraefikMirror[] = [];
@@ -247,17 +256,17 @@ export class TraefikModel {
     for (const svc of router.services) {
       for (const m of svc.middlewares ?? []) {
         const redirect = this.runMiddleware(m.name, m.namespace ?? router.ingressRoute.namespace, state, runs, request, 0);
-        if (redirect) return { status: 'redirect', ...common, middlewares: runs, headers: state.headers, path: state.path, backends: [], mirrors: [], redirect, problems: [] };
+        if (redirect) return { status: 'redirect', ...common, middlewares: runs, headers: state.headers, path: state.path, authority: state.authority, backends: [], mirrors: [], redirect, problems: [] };
       }
     }
     const backends = this.expand(router.services, router.ingressRoute.namespace, 100, problems, mirrors, 0, false);
-    return { status: 'routed', ...common, middlewares: runs, headers: state.headers, path: state.path, backends, mirrors, problems };
+    return { status: 'routed', ...common, middlewares: runs, headers: state.headers, path: state.path, authority: state.authority, backends, mirrors, problems };
   }
 
   private runMiddleware(
     name: string,
     namespace: string,
-    state: { path: string; headers: Record<string, string> },
+    state: { path: string; headers: Record<string, string>; authority: string },
     runs: TraefikMiddlewareRun[],
     request: NormalRequest,
     depth: number,
@@ -295,7 +304,8 @@ export class TraefikModel {
 
   private expandOne(s: TraefikServiceRef, namespace: string, share: number, problems: string[], mirrors: TraefikMirror[], depth: number, standby: boolean): TraefikBackend[] {
     const ns = s.namespace ?? namespace;
-    if (s.kind !== 'TraefikService') return [{ weight: share, service: s.name, namespace: ns, ...(s.port !== undefined ? { port: s.port } : {}), ...(standby ? { standby } : {}) }];
+    if (s.kind !== 'TraefikService')
+      return [{ weight: share, service: s.name, namespace: ns, ...(s.port !== undefined ? { port: s.port } : {}), ...(standby ? { standby } : {}), ...(s.nativeLB !== undefined ? { nativeLB: s.nativeLB } : {}), ...(s.passHostHeader !== undefined ? { passHostHeader: s.passHostHeader } : {}) }];
     const ts = this.find('TraefikService', ns, s.name);
     if (!ts) {
       problems.push(`TraefikService ${ns}/${s.name} does not exist`);
@@ -349,7 +359,7 @@ function children(spec: TraefikServiceSpec): TraefikServiceRef[] {
 function applyMiddleware(
   type: string,
   config: unknown,
-  state: { path: string; headers: Record<string, string> },
+  state: { path: string; headers: Record<string, string>; authority: string },
   request: NormalRequest,
 ): { effect?: string; redirect?: { status: number; location: string } } {
   const c = (config ?? {}) as Record<string, unknown>;
@@ -357,8 +367,9 @@ function applyMiddleware(
     case 'headers': {
       const changes: string[] = [];
       for (const [name, value] of Object.entries((c.customRequestHeaders as Record<string, string> | undefined) ?? {})) {
-        // An empty value removes the header (Traefik's headers middleware).
+        // An empty value removes the header; `Host` sets the request's Host (headers/header.go modifyCustomRequestHeaders).
         if (value === '') delete state.headers[name.toLowerCase()];
+        else if (name.toLowerCase() === 'host') state.authority = value;
         else state.headers[name.toLowerCase()] = value;
         changes.push(value === '' ? `removes ${name}` : `sets ${name}: ${value}`);
       }

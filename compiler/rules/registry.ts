@@ -7,6 +7,7 @@ import { istioBaggageMatchAnchored } from './checks/istio-baggage-match-anchored
 import { istioDestinationResolves } from './checks/istio-destination-resolves';
 import { istioEntryResilience } from './checks/istio-entry-resilience';
 import { istioExportToSet } from './checks/istio-exportto-set';
+import { istioExportToCoversCallers } from './checks/istio-exportto-covers-callers';
 import { istioExternalOwner } from './checks/istio-external-owner';
 import { istioHostConflict } from './checks/istio-host-conflict';
 import { istioLaneHeaderGuarded } from './checks/istio-lane-header-guarded';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   istioBaggageMatchAnchored,
   istioSemanticRules,
   istioExportToSet,
+  istioExportToCoversCallers,
   istioEntryResilience,
   istioMaxWeightChange,
   istioExternalOwner,

@@ -76,6 +76,20 @@ const rateLimit = z.strictObject({
     })
     .optional()
     .describe('What counts as one client (Traefik): default the client IP.'),
+  redis: z
+    .strictObject({
+      endpoints: z.array(z.string().min(1)).min(1).describe('Redis addresses, host:port (a single address or a seed list).'),
+      secret: z.string().optional().describe('Kubernetes Secret (in the release namespace) with the Redis credentials.'),
+      db: z.number().int().min(0).optional().describe('Redis database selected after connecting.'),
+      dialTimeout: duration.optional(),
+      readTimeout: duration.optional(),
+      writeTimeout: duration.optional(),
+      poolSize: z.number().int().min(0).optional(),
+      minIdleConns: z.number().int().min(0).optional(),
+      maxActiveConns: z.number().int().min(0).optional(),
+    })
+    .optional()
+    .describe('Traefik: keep the buckets in Redis, shared by every route of the entry (and every Traefik replica), so the limit is the configured one.'),
 });
 
 const circuitBreaker = z.strictObject({
@@ -124,6 +138,10 @@ const service = z
       .optional()
       .describe('Labels of every pod of the service, all lanes (default { app: <name> }): selects sidecars for EnvoyFilters.'),
     resilience: resilience.optional(),
+    callers: z
+      .array(name)
+      .optional()
+      .describe('Namespaces whose workloads call this service besides the release\'s own and its lanes\' (with exportTo set, each must see its Istio objects).'),
   })
   .describe('A service of the release: `port` or `ports`.');
 
@@ -220,7 +238,7 @@ const rule = z
         }),
       })
       .optional()
-      .describe('Keep a client on the share it first got (Traefik sticky cookie on weighted splits).'),
+      .describe('Keep a client on the share it first got: Traefik\'s sticky cookie, or on Istio a Set-Cookie per share and cookie routes first.'),
   })
   .describe('One entry rule: `lane`, `weights` or `steps`, optionally behind `match`. First match wins.');
 
@@ -263,6 +281,10 @@ const entry = z
       .describe('First-hop service of rules that name none, and of requests no rule matches; optional when every rule names its service.'),
     rules: z.array(rule).min(1),
     resilience: resilience.optional(),
+    callers: z
+      .array(name)
+      .optional()
+      .describe('Namespaces of the entry\'s callers inside the mesh (a mesh entry\'s clients; Traefik\'s own namespace in tag mode): with exportTo set, each must see the entry services\' Istio objects.'),
     traefik: z
       .strictObject({
         entryPoints: z.array(z.string()).optional().describe('Traefik entry points, e.g. [web, websecure].'),

@@ -17,6 +17,7 @@ import { entryRateLimit } from '../istio/rate-limit';
 import { serviceEntries } from '../istio/service-entries';
 import { routeResilience } from '../istio/traffic-policy';
 import { gatewayVirtualService, meshEntryRoutes, type HttpRoute } from '../istio/virtual-services';
+import { stickyCookie } from '../istio/sticky';
 
 export const ASM_API = 'istio.alibabacloud.com/v1beta1';
 /** ASM's fallback routing needs ASM 1.17.2.22 or later (Alibaba Cloud's "Configure fallback routing in ASM"). */
@@ -38,6 +39,8 @@ export function emitAsm(input: Plan): Emitted {
       message: `ASM ${plan.asmVersion} has no fallback routing (it needs ASM ${FALLBACK_MIN_VERSION} or later, Enterprise or Ultimate edition): requests will stay in a lane whose copy is down.`,
       hint: `upgrade ASM to ${FALLBACK_MIN_VERSION} or later`,
     });
+  // The entry routes are Istio's, sticky ones included: what they cannot keep is said here unless istio says it.
+  if (!plan.targets.includes('istio')) plan.entry.rules.forEach((rule, i) => stickyCookie(plan, rule, i, diagnostics));
   const manifests = sortManifests(
     [
       ...trafficLabels(plan),

@@ -8,7 +8,7 @@ import type { Destination, Plan, PlanService, WeightedLane } from '../../plan';
 export interface HttpRouteDestination {
   destination: { host: string; subset?: string; port?: { number: number } };
   weight?: number;
-  headers?: { request: { set?: Record<string, string>; remove?: string[] } };
+  headers?: { request?: { set?: Record<string, string>; remove?: string[] }; response?: { add: Record<string, string> } };
 }
 
 export function destination(dest: Destination, service: PlanService, pinPort: boolean): HttpRouteDestination['destination'] {

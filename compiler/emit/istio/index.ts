@@ -7,6 +7,7 @@ import { entryRateLimit } from './rate-limit';
 import { destinationRules } from './destination-rules';
 import { serviceEntries } from './service-entries';
 import { virtualServices } from './virtual-services';
+import { stickyCookie } from './sticky';
 
 /** Apply order: hosts and subsets exist before any route names them. */
 export const ISTIO_KIND_ORDER = ['EnvoyFilter', 'ServiceEntry', 'DestinationRule', 'VirtualService'] as const;
@@ -33,8 +34,16 @@ function unsupported(plan: Plan): Diagnostic[] {
         code: 'GL402',
         severity: 'warning',
         path: [...path, 'rateLimit'],
-        message: 'Target istio emits a rate limit for the entry only (an EnvoyFilter on the entry service\'s sidecars); this per-service rate limit is not emitted.',
+        message: 'Target istio emits a rate limit for the entry only (an EnvoyFilter at the gateway, or on the entry services\' sidecars for a mesh entry); this per-service rate limit is not emitted.',
         hint: 'move the rate limit to entry.resilience, or add an EnvoyFilter with envoy.filters.http.local_ratelimit for this service',
+      });
+    if (r?.rateLimit?.redis && entry)
+      out.push({
+        code: 'GL402',
+        severity: 'warning',
+        path: [...path, 'rateLimit', 'redis'],
+        message: `Target istio ignores rateLimit.redis, Traefik's shared buckets: Envoy's local rate limit holds per ${plan.entry.gateway ? 'gateway pod' : 'pod of the entry services'}.`,
+        hint: 'divide average and burst by the number of those pods for istio, or use Istio\'s global rate limit service',
       });
     if (r?.circuitBreaker?.expression !== undefined)
       out.push({
@@ -46,6 +55,8 @@ function unsupported(plan: Plan): Diagnostic[] {
       });
   };
   scan(plan.entry.resilience, ['spec', 'entry', 'resilience'], true);
+  // Sticky rules Istio cannot keep (sticky.ts), said once per rule.
+  plan.entry.rules.forEach((rule, i) => stickyCookie(plan, rule, i, out));
   for (const s of plan.services) scan(s.resilience, ['spec', 'services', s.name, 'resilience']);
   return out;
 }

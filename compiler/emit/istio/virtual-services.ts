@@ -12,6 +12,7 @@ import { objectMetadata, type Manifest } from '../manifest';
 import { ISTIO_API } from './destination-rules';
 import { destination, splitDestinations, laneHeaderOps, type HttpRouteDestination } from './destinations';
 import { routeResilience } from './traffic-policy';
+import { stickyCookie, stickyRoutes, withSetCookie } from './sticky';
 
 export interface HttpRoute {
   name: string;
@@ -103,10 +104,14 @@ function entryRoutes(plan: Plan, rules: readonly PlanRule[], fallback: PlanServi
   for (const rule of rules) {
     const service = plan.services.find((s) => s.name === rule.service)!;
     const match = ruleMatch(rule);
+    // Sticky sessions (sticky.ts): the cookie routes first, then the weighted route that sets the cookies.
+    const cookie = stickyCookie(plan, rule, plan.entry.rules.indexOf(rule), []);
+    if (cookie) routes.push(...stickyRoutes(plan, rule, service, match, cookie, atGateway, routeResilienceOf(service)));
+    const split = splitDestinations(plan, service, rule.split, atGateway);
     routes.push({
       name: rule.name,
       ...(match ? { match } : {}),
-      route: splitDestinations(plan, service, rule.split, atGateway),
+      route: cookie ? withSetCookie(split, rule, cookie) : split,
       ...routeResilienceOf(service),
     });
     if (!match) return routes;

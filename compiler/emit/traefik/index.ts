@@ -12,6 +12,8 @@ import type { Plan, PlanRule, PlanService } from '../../plan';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, sortManifests, TRAEFIK_CROSS_NAMESPACE_ANNOTATION, type Emitted, type Manifest } from '../manifest';
 import { middlewares } from './middlewares';
+import { rateLimitScope } from './rate-limit-scope';
+import { MESH_SERVICE_REF, meshHostMiddleware, meshHostName } from './mesh-handover';
 import { headerRule, hostRule, methodRule, pathRule, queryRule, type RuleSyntax } from './rule-syntax';
 import type { TraefikTls } from '../../spec/schema';
 
@@ -42,6 +44,8 @@ export function emitTraefik(plan: Plan): Emitted {
   const plans = routed.map((rule, i) => backendPlan(plan, serviceOf(rule), rule, i < rules.length ? i : undefined, diagnostics));
   const tagLanes = new Set(plans.flatMap((p) => (p.tag !== undefined && p.tag !== plan.baseline ? [p.tag] : [])));
   const mw = middlewares(plan, apiVersion, tagLanes, diagnostics);
+  // Tag mode goes through Traefik's sidecar: one Host middleware per service reached that way (mesh-handover.ts).
+  const meshHosts = [...new Map(plans.flatMap((p) => (p.mesh ? [[p.mesh.name, p.mesh] as const] : []))).values()].map((s) => meshHostMiddleware(plan, apiVersion, s));
 
   const traefikServices: Manifest[] = [];
   const routes = routed.map((rule, i) => {
@@ -83,9 +87,10 @@ export function emitTraefik(plan: Plan): Emitted {
       services = [{ name, kind: 'TraefikService' }];
     } else {
       // A route the target cannot express has an error diagnostic; nothing is emitted then.
-      services = p.single ? [serviceRefSpec(p.single)] : [];
+      services = p.single ? [{ ...serviceRefSpec(p.single), ...(p.mesh ? MESH_SERVICE_REF : {}) }] : [];
     }
-    const chain = mw.chain(p.tag);
+    // The Host is set last, so the rate limit's and the other middlewares' view of the request is the client's.
+    const chain = [...mw.chain(p.tag), ...(p.mesh ? [meshHostName(plan, p.mesh)] : [])];
     return {
       kind: 'Rule',
       match: conditions.join(' && '),
@@ -107,9 +112,10 @@ export function emitTraefik(plan: Plan): Emitted {
       ...(plan.entry.tls ? { tls: ingressRouteTls(plan.entry.tls) } : {}),
     },
   };
+  diagnostics.push(...rateLimitScope(plan, routes.filter((r) => (r.middlewares ?? []).some((m) => m.name === `${plan.release}-ratelimit`)).length));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return {
-    manifests: hasErrors ? [] : sortManifests([...mw.manifests, ...traefikServices, ingressRoute], TRAEFIK_KIND_ORDER),
+    manifests: hasErrors ? [] : sortManifests([...mw.manifests, ...meshHosts, ...traefikServices, ingressRoute], TRAEFIK_KIND_ORDER),
     diagnostics,
   };
 }
@@ -119,6 +125,8 @@ interface BackendPlan {
   tag?: string;
   single?: ServiceRef;
   weighted?: { ref: ServiceRef; weight: number }[];
+  /** Tag mode: the service whose VirtualService Traefik's sidecar must apply. */
+  mesh?: PlanService;
 }
 
 function backendPlan(plan: Plan, service: PlanService, rule: PlanRule, index: number | undefined, diagnostics: Diagnostic[]): BackendPlan {
@@ -140,7 +148,7 @@ function backendPlan(plan: Plan, service: PlanService, rule: PlanRule, index: nu
       diagnostics.push(unsupported(at, `Rule "${rule.name}" splits requests by weight between pod-label lanes (${shares.map((s) => `${s.lane} ${s.weight}%`).join(', ')}); Traefik would have to set a different lane header per weighted share, which its middlewares cannot do.`, 'use target istio or asm for this split (the entry VirtualService tags each share), or give the lanes Services of their own (serviceName) for Traefik\'s weighted services'));
       return {};
     }
-    return { tag: shares[0]!.lane, single: serviceRef(service.host, service, plan, diagnostics, at) };
+    return { tag: shares[0]!.lane, single: serviceRef(service.host, service, plan, diagnostics, at), mesh: service };
   }
   if (shares.length === 1) return { tag: shares[0]!.lane, single: serviceRef(shares[0]!.dest.host, service, plan, diagnostics, at) };
   if (plan.laneHeader !== undefined)

@@ -6,6 +6,9 @@ import type { Diagnostic } from '../../diagnostics';
 import { durationMillis } from '../../kubernetes-syntax';
 import { laneHeaderValue } from '../../baggage';
 import type { Plan } from '../../plan';
+import type { Resilience } from '../../spec/schema';
+
+type RateLimitRedis = NonNullable<NonNullable<Resilience['rateLimit']>['redis']>;
 import { objectMetadata, type Manifest } from '../manifest';
 
 export interface MiddlewareSet {
@@ -50,7 +53,7 @@ function resilienceMiddlewares(plan: Plan, add: Add, diagnostics: Diagnostic[]):
     diagnostics.push({ code: 'GL402', severity: 'warning', path: [...at, ...path], message, hint });
   const names: string[] = [];
   if (r.rateLimit) {
-    const { average, burst, period, sourceCriterion: sc } = r.rateLimit;
+    const { average, burst, period, sourceCriterion: sc, redis } = r.rateLimit;
     const criterion = sc
       ? {
           ...(sc.ipDepth !== undefined || sc.excludedIPs ? { ipStrategy: { ...(sc.ipDepth !== undefined ? { depth: sc.ipDepth } : {}), ...(sc.excludedIPs ? { excludedIPs: sc.excludedIPs } : {}) } } : {}),
@@ -65,6 +68,7 @@ function resilienceMiddlewares(plan: Plan, add: Add, diagnostics: Diagnostic[]):
           ...(burst !== undefined ? { burst } : {}),
           ...(period !== undefined ? { period: goDuration(period) } : {}),
           ...(criterion ? { sourceCriterion: criterion } : {}),
+          ...(redis ? { redis: redisSpec(redis) } : {}),
         },
       }),
     );
@@ -94,6 +98,21 @@ function resilienceMiddlewares(plan: Plan, add: Add, diagnostics: Diagnostic[]):
   if (r.timeout !== undefined)
     warn(['timeout'], 'Target traefik has no per-route timeout; timeouts belong to a ServersTransport\'s forwardingTimeouts.', 'set forwardingTimeouts on the ServersTransport of the backend');
   return names;
+}
+
+/** Traefik's rateLimit.redis, field by field as its CRD names them (fixed key order, Go durations). */
+function redisSpec(redis: RateLimitRedis): Record<string, unknown> {
+  return {
+    endpoints: [...redis.endpoints],
+    ...(redis.secret !== undefined ? { secret: redis.secret } : {}),
+    ...(redis.db !== undefined ? { db: redis.db } : {}),
+    ...(redis.dialTimeout !== undefined ? { dialTimeout: goDuration(redis.dialTimeout) } : {}),
+    ...(redis.readTimeout !== undefined ? { readTimeout: goDuration(redis.readTimeout) } : {}),
+    ...(redis.writeTimeout !== undefined ? { writeTimeout: goDuration(redis.writeTimeout) } : {}),
+    ...(redis.poolSize !== undefined ? { poolSize: redis.poolSize } : {}),
+    ...(redis.minIdleConns !== undefined ? { minIdleConns: redis.minIdleConns } : {}),
+    ...(redis.maxActiveConns !== undefined ? { maxActiveConns: redis.maxActiveConns } : {}),
+  };
 }
 
 /** Traefik durations are Go durations without fractions: "1.5s" becomes "1500ms". */
