@@ -14,25 +14,24 @@ const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'bundle', 'graylane.js');
-const CODE_CACHE = `${BUNDLE}.cache`;
 const ID_MARK = '\n//# graylane-bundle ';
 
 /** The bundle evaluated as a CommonJS module (the wrapper Node uses), with its code cache when it fits. */
-function loadBundle() {
-  const source = readFileSync(BUNDLE, 'utf8');
+function loadBundle(bundle = BUNDLE) {
+  const source = readFileSync(bundle, 'utf8');
   const mark = source.lastIndexOf(ID_MARK);
   const digest = Buffer.from(mark < 0 ? '' : source.slice(mark + ID_MARK.length).trim(), 'latin1');
   let cachedData;
   try {
-    const cache = readFileSync(CODE_CACHE);
+    const cache = readFileSync(`${bundle}.cache`);
     if (digest.length > 0 && cache.subarray(0, digest.length).equals(digest)) cachedData = cache.subarray(digest.length);
   } catch {
     // no cache: compiled as usual
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  return { cli: module.exports, script, digest };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  return { cli: module.exports, script, digest, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
 function loadCli() {
@@ -40,11 +39,11 @@ function loadCli() {
 }
 
 /** For the build: runs the commands given (output discarded), then writes the code cache of everything they compiled. */
-async function writeCodeCache(runs, cwd) {
-  const { cli, script, digest } = loadBundle();
+async function writeCodeCache(runs, cwd, bundle = BUNDLE) {
+  const { cli, script, digest } = loadBundle(bundle);
   const quiet = { cwd, stdout: () => {}, stderr: () => {} };
   for (const args of runs) await cli.run(args, quiet);
-  writeFileSync(CODE_CACHE, Buffer.concat([digest, script.createCachedData()]));
+  writeFileSync(`${bundle}.cache`, Buffer.concat([digest, script.createCachedData()]));
 }
 
 if (require.main === module) {
@@ -54,5 +53,5 @@ if (require.main === module) {
       process.exitCode = code;
     });
 } else {
-  module.exports = { writeCodeCache };
+  module.exports = { loadBundle, writeCodeCache };
 }

@@ -16,7 +16,7 @@ const ROOT = join(__dirname, '..');
 export const CLI_BUNDLE = join(ROOT, 'dist', 'bundle', 'graylane.js');
 
 /** What the code cache is recorded from: the commands people run most, on an example. */
-const WARM_UP = [
+export const WARM_UP = [
   ['render', 'examples/bookinfo-lanes.release.yaml'],
   ['validate', 'examples/bookinfo-lanes.release.yaml'],
   ['check', 'examples/bookinfo-lanes.release.yaml'],
@@ -42,9 +42,13 @@ export function bundleCli(outfile: string = CLI_BUNDLE): void {
   appendFileSync(outfile, `\n//# graylane-bundle ${createHash('sha256').update(readFileSync(outfile)).digest('hex')}\n`);
 }
 
+/** Records the code cache in a plain node process (not a tsx one), as the command runs. */
+export function writeCodeCache(bundle: string = CLI_BUNDLE): void {
+  const script = `require(${JSON.stringify(join(ROOT, 'bin', 'graylane.js'))}).writeCodeCache(${JSON.stringify(WARM_UP)}, ${JSON.stringify(ROOT)}, ${JSON.stringify(bundle)}).catch((e) => { console.error(e); process.exitCode = 1; })`;
+  execFileSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
+}
+
 if (require.main === module) {
   bundleCli();
-  // A plain node process (not this tsx one), as the command runs.
-  const script = `require(${JSON.stringify(join(ROOT, 'bin', 'graylane.js'))}).writeCodeCache(${JSON.stringify(WARM_UP)}, ${JSON.stringify(ROOT)}).catch((e) => { console.error(e); process.exitCode = 1; })`;
-  execFileSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
+  writeCodeCache();
 }
