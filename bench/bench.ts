@@ -4,7 +4,8 @@
  *
  * Per size (services × lanes): median wall time and peak RSS of every command, each ÷ compile at the same size,
  * then the growth from the smallest to the largest size (t ∝ size^k). Then cold start of `render` on a small
- * spec ÷ `node -e "require('yaml')"`, then the Pulumi registration ratio (registration.ts).
+ * spec ÷ `node -e "require('yaml')"`, then the Pulumi registration ratio (registration.ts), and last the issue's
+ * "Done when" (#18): each of those figures beside its limit.
  *
  *   npm run bench -- --sizes 1000,2000 --commands diff,check-dir --rounds 3 --timeout 120
  *
@@ -83,6 +84,8 @@ interface Cell {
 }
 
 let clock: Flags['clock'] = 'cpu';
+/** compile incl. printing ÷ JSON.stringify, per size (for the verdict). */
+const jsonRatios = new Map<number, number>();
 /** The median of the clock the ratios use. */
 const timeOf = (cell: Cell) => median(clock === 'cpu' ? cell.cpu : cell.wall);
 const fmtSeconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -170,6 +173,7 @@ function printSize(services: number, cells: ReadonlyMap<string, Cell>): void {
     const inProcess = median(phases.map((r) => r.compileMs + r.printMs));
     const printing = median(phases.map((r) => r.printMs));
     const json = median(phases.map((r) => r.jsonMs));
+    jsonRatios.set(services, inProcess / json);
     console.log(
       `  in process (${clock}): compile incl. printing ${fmtSeconds(inProcess)} s, of which printing ${fmtSeconds(printing)} s; ` +
         `JSON.stringify of the same objects ${fmtSeconds(json)} s; compile incl. printing ÷ JSON.stringify = ${(inProcess / json).toFixed(1)}`,
@@ -197,7 +201,7 @@ function printGrowth(flags: Flags, results: ReadonlyMap<string, ReadonlyMap<numb
     console.log('  timeout* = not run: the command timed out at a smaller size');
 }
 
-async function coldStart(flags: Flags): Promise<void> {
+async function coldStart(flags: Flags): Promise<number> {
   const render = ['bin/graylane.js', 'render', SMALL_SPEC];
   const yaml = ['-e', "require('yaml')"];
   const bare = ['-e', ''];
@@ -213,12 +217,61 @@ async function coldStart(flags: Flags): Promise<void> {
   const [r, y, b] = [median(times.render), median(times.yaml), median(times.bare)];
   console.log(`\nCold start, median of ${flags.coldRounds} alternating runs: render of examples/bookinfo-lanes ${r.toFixed(0)} ms, node -e "require('yaml')" ${y.toFixed(0)} ms, node -e "" ${b.toFixed(0)} ms`);
   console.log(`render ÷ require('yaml') = ${(r / y).toFixed(2)}`);
+  return r / y;
 }
 
-function registration(): void {
+function registration(): number {
   console.log('');
-  const run = spawnSync(process.execPath, [...process.execArgv, join(__dirname, 'registration.ts')], { stdio: 'inherit', cwd: ROOT });
+  const run = spawnSync(process.execPath, [...process.execArgv, join(__dirname, 'registration.ts')], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT, encoding: 'utf8' });
+  process.stdout.write(run.stdout);
   if (run.status !== 0) throw new Error(`registration bench failed (exit ${run.status})`);
+  return Number(/component ÷ direct = ([\d.]+)/.exec(run.stdout)?.[1] ?? NaN);
+}
+
+interface Verdicts {
+  results?: ReadonlyMap<string, ReadonlyMap<number, Cell>>;
+  coldStart?: number;
+  registration?: number;
+}
+
+/** The issue's "Done when", each figure against its limit, from this run's measurements. */
+function printVerdict(flags: Flags, v: Verdicts): void {
+  const rows = [['  criterion', 'measured', 'limit', '']];
+  const add = (name: string, measured: number | undefined, limit: number, digits = 2) =>
+    measured !== undefined && Number.isFinite(measured) && rows.push([`  ${name}`, measured.toFixed(digits), String(limit), measured <= limit ? 'ok' : 'OVER']);
+  const small = flags.sizes[0]!;
+  const large = flags.sizes[flags.sizes.length - 1]!;
+  if (v.results) {
+    // Linear within noise: 9 for 1000 → 8000, the same allowance (9/8 of the size ratio) for other sizes.
+    const growthLimit = Number(((9 / 8) * (large / small)).toFixed(2));
+    for (const [name, bySize] of v.results) {
+      const a = bySize.get(small);
+      const b = bySize.get(large);
+      if (small !== large && a?.outcome === 'ok' && b?.outcome === 'ok') add(`${name}: t(${large})/t(${small})`, timeOf(b) / timeOf(a), growthLimit);
+      else if (small !== large && b && b.outcome !== 'ok') rows.push([`  ${name}: t(${large})/t(${small})`, b.outcome, String(growthLimit), 'OVER']);
+    }
+    for (const services of flags.sizes) {
+      const compile = v.results.get('compile')?.get(services);
+      if (compile?.outcome !== 'ok') continue;
+      let worst: [string, number] | undefined;
+      for (const [name, bySize] of v.results) {
+        const cell = bySize.get(services);
+        if (name === 'compile' || cell?.outcome !== 'ok') continue;
+        const ratio = timeOf(cell) / timeOf(compile);
+        if (!worst || ratio > worst[1]) worst = [name, ratio];
+      }
+      if (worst) add(`highest ÷ compile at ${services} (${worst[0]})`, worst[1], 3);
+    }
+    const peak = Math.max(...[...v.results.values()].flatMap((bySize) => bySize.get(large)?.rss ?? []));
+    if (Number.isFinite(peak)) add(`peak RSS at ${large} (MiB)`, peak, 1024, 0);
+  }
+  const json = jsonRatios.get(2000);
+  if (json !== undefined) add('compile incl. printing ÷ JSON.stringify at 2000', json, 10, 1);
+  add("cold start: render ÷ require('yaml')", v.coldStart, 1.5);
+  add('registration: component ÷ direct', v.registration, 1.15, 3);
+  if (rows.length === 1) return;
+  console.log(`\nDone when (issue #18), ${clock} time:`);
+  printTable(rows);
 }
 
 async function main(): Promise<void> {
@@ -232,9 +285,14 @@ async function main(): Promise<void> {
     `graylane bench: node ${process.version}, ${cpus().length} cores; sizes ${flags.sizes.join(', ')} services × ${flags.lanes} lanes; ` +
       `${flags.rounds} rounds; limit ${flags.cpuLimitSeconds} s CPU per run; ratios on ${flags.clock} time`,
   );
-  if (commands.length > 0 || flags.commands.includes('printer')) printGrowth(flags, await measureSizes(flags, commands));
-  if (flags.commands.includes('cold-start')) await coldStart(flags);
-  if (flags.commands.includes('registration')) registration();
+  const verdicts: Verdicts = {};
+  if (commands.length > 0 || flags.commands.includes('printer')) {
+    verdicts.results = await measureSizes(flags, commands);
+    printGrowth(flags, verdicts.results);
+  }
+  if (flags.commands.includes('cold-start')) verdicts.coldStart = await coldStart(flags);
+  if (flags.commands.includes('registration')) verdicts.registration = registration();
+  printVerdict(flags, verdicts);
 }
 
 main().catch((e: unknown) => {

@@ -11,6 +11,7 @@
 import type { Diagnostic, SpecPath } from './diagnostics';
 import { isDnsSubdomain, labelKeyProblem, labelValueProblem } from './kubernetes-syntax';
 import type { Plan } from './plan';
+import { runsService } from './plan';
 import type { ReleaseSpec } from './spec/schema';
 import { toLabel } from './suggest';
 
@@ -40,7 +41,7 @@ export function checkNames(spec: ReleaseSpec, plan: Plan): Found[] {
     });
     // Templates (serviceName, host) are checked once filled in, per service: that is the name that is used.
     for (const lane of plan.lanes) {
-      if (!lane.runs.includes(service.name)) continue;
+      if (!runsService(lane, service.name)) continue;
       const destination = service.resolution[lane.name];
       if (!destination || destination.lane !== lane.name) continue;
       if (lane.kind === 'serviceName') {

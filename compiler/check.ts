@@ -15,6 +15,7 @@ import {
   RETRY_ON_TOKENS,
 } from './kubernetes-syntax';
 import type { Plan } from './plan';
+import { runsService } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
 import { checkBaggage } from './check-baggage';
@@ -121,7 +122,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   const endpointHosts = new Map<string, string>();
   for (const svc of plan.services) {
     for (const lane of plan.lanes) {
-      if (lane.kind !== 'endpoints' || !lane.runs.includes(svc.name)) continue;
+      if (lane.kind !== 'endpoints' || !runsService(lane, svc.name)) continue;
       const dest = svc.resolution[lane.name]!;
       const owner = serviceHosts.get(dest.host) ?? endpointHosts.get(dest.host);
       if (owner !== undefined && owner !== `${lane.name}/${svc.name}`)

@@ -20,6 +20,7 @@ import type {
   ServicePort,
   WeightedLane,
 } from './plan';
+import { runsService } from './plan';
 import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -183,11 +184,12 @@ export function resolveLane(
   lanes: ReadonlyMap<string, PlanLane>,
   baseline: string,
 ): string {
-  if (lane.runs.includes(service)) return lane.name;
+  if (runsService(lane, service)) return lane.name;
   if (lane.strict) return baseline;
   for (const candidate of lane.fallback) {
     // The listed lanes' own fallbacks are not followed: the chain is exactly what this lane says.
-    if (lanes.get(candidate)?.runs.includes(service)) return candidate;
+    const fallbackLane = lanes.get(candidate);
+    if (fallbackLane !== undefined && runsService(fallbackLane, service)) return candidate;
   }
   return baseline;
 }

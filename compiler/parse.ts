@@ -26,7 +26,21 @@ export const noLocator: SourceLocator = { locate: () => undefined };
 /** Diagnostics a parse reports at most per kind; the rest are counted, so a hostile file cannot flood the output. */
 const MAX_REPORTED = 100;
 
+/**
+ * The last parse without diagnostics (its result does not depend on `file`): the CLI asks for the same text up
+ * to three times in one run (is it a spec? compile it; locate its objects), and a large spec's parse is most of
+ * a command's time. One entry, so at most one spec's syntax tree is kept alive. Callers never mutate `data`.
+ */
+let lastParse: { readonly text: string; readonly parsed: ParsedSource } | undefined;
+
 export function parseSpecText(text: string, file?: string): ParsedSource {
+  if (lastParse !== undefined && lastParse.text === text) return lastParse.parsed;
+  const parsed = parseUncached(text, file);
+  if (parsed.diagnostics.length === 0) lastParse = { text, parsed };
+  return parsed;
+}
+
+function parseUncached(text: string, file?: string): ParsedSource {
   const lineCounter = new LineCounter();
   const toPosition = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);

@@ -10,6 +10,7 @@ import { graphMermaid } from './graph';
 import { lineDiff } from './text-diff';
 import { modelOf } from '../model/model';
 import { requestClasses, type RequestClass } from './request-classes';
+import { sameData } from './same-data';
 import { trafficTable, type TrafficContext } from './traffic';
 
 export interface DiffSide {
@@ -61,12 +62,16 @@ export function diffReleases(before: DiffSide, after: DiffSide, context: Traffic
     if (b !== a) traffic.push({ where, ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) });
   }
   const key = (m: Manifest) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`;
-  const oldObjects = new Map(before.objects.map((m) => [key(m), manifestToYaml(m)]));
-  const newObjects = new Map(after.objects.map((m) => [key(m), manifestToYaml(m)]));
+  const oldObjects = new Map(before.objects.map((m) => [key(m), m]));
+  const newObjects = new Map(after.objects.map((m) => [key(m), m]));
   const objects: ObjectChange[] = [];
   for (const object of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort()) {
-    const b = oldObjects.get(object);
-    const a = newObjects.get(object);
+    const was = oldObjects.get(object);
+    const now = newObjects.get(object);
+    // The same data prints the same: only objects that may differ are printed.
+    if (was !== undefined && now !== undefined && sameData(was, now)) continue;
+    const b = was !== undefined ? manifestToYaml(was) : undefined;
+    const a = now !== undefined ? manifestToYaml(now) : undefined;
     if (b === a) continue;
     const change = b === undefined ? 'added' : a === undefined ? 'removed' : 'changed';
     objects.push({ object, change, diff: lineDiff(b ?? '', a ?? '').filter((l) => l !== '+ ' && l !== '- ') });

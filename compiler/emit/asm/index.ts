@@ -8,6 +8,7 @@
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanLane, PlanService } from '../../plan';
 import { asmBaggageWarnings, asmPropagation } from './baggage';
+import { runsService } from '../../plan';
 import { LANE_LABEL, objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { destinationRules, ISTIO_API } from '../istio/destination-rules';
@@ -91,7 +92,7 @@ function trafficLabels(plan: Plan): Manifest[] {
 function endpointSubsets(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
   for (const service of plan.services) {
-    for (const lane of plan.lanes.filter((l) => l.kind === 'endpoints' && l.runs.includes(service.name))) {
+    for (const lane of plan.lanes.filter((l) => l.kind === 'endpoints' && runsService(l, service.name))) {
       const host = service.resolution[lane.name]!.host;
       out.push({
         apiVersion: ISTIO_API,
@@ -120,7 +121,7 @@ export function fallbackChain(plan: Plan, lane: PlanLane, service: PlanService):
   const links: ChainLink[] = [];
   for (const name of [...new Set(names)]) {
     const candidate = plan.lanes.find((l) => l.name === name)!;
-    if (!candidate.runs.includes(service.name)) continue;
+    if (!runsService(candidate, service.name)) continue;
     // Resolve as this lane's own copy: the lane runs the service, so the resolution is its own.
     const dest = service.resolution[candidate.name]!;
     const link = { lane: candidate.name, host: dest.host, subset: candidate.kind === 'endpoints' ? candidate.name : dest.subset };

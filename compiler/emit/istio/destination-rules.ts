@@ -5,6 +5,7 @@
  * (first policy wins) gives the same result whichever is first.
  */
 import type { Plan } from '../../plan';
+import { runsService } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { trafficPolicy } from './traffic-policy';
@@ -24,7 +25,7 @@ export function destinationRules(plan: Plan): Manifest[] {
       trafficPolicy(service.resilience) ??
       (plan.entry.services.includes(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
     for (const lane of plan.lanes) {
-      if (!lane.runs.includes(service.name) || lane.kind === 'endpoints') continue;
+      if (!runsService(lane, service.name) || lane.kind === 'endpoints') continue;
       const dest = service.resolution[lane.name]!;
       if (dest.subset === undefined && policy === undefined) continue;
       out.push({

@@ -1,5 +1,6 @@
 /** ServiceEntries for endpoint lanes: fixed addresses on a host of their own (never a Kubernetes Service's). */
 import type { Plan } from '../../plan';
+import { runsService } from '../../plan';
 import { LANE_LABEL, objectMetadata, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { ENDPOINT_HOST_SUFFIX } from '../../normalize';
@@ -9,7 +10,7 @@ export function serviceEntries(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
   for (const service of plan.services) {
     for (const lane of plan.lanes) {
-      if (lane.kind !== 'endpoints' || !lane.runs.includes(service.name)) continue;
+      if (lane.kind !== 'endpoints' || !runsService(lane, service.name)) continue;
       const host = service.resolution[lane.name]!.host;
       const defaultHost = `${service.name}.${lane.name}.${plan.namespace}.${ENDPOINT_HOST_SUFFIX}`;
       out.push({
