@@ -39,6 +39,20 @@ export function unsupported(plan: Plan): Diagnostic[] {
       hint: beside ? 'deploy the asm objects where run-time fallback matters' : 'use target asm for run-time fallback, or keep only "noinstances"',
     });
   });
+  // The baggage member's regex and the edge's member rewrite are built for Istio and Traefik only; writing the
+  // plain lane name into `baggage` would route nothing and drop the client's other members: refuse, not guess.
+  if (plan.baggage)
+    out.push({
+      code: 'GL412',
+      severity: 'error',
+      path: ['spec', 'trafficLabel', 'propagation'],
+      message: 'propagation: baggage is not emitted for target gateway-api yet: its HTTPRoutes would match and set the lane header itself, not the baggage member.',
+      hint: 'use propagation: header with gateway-api, or targets istio/traefik for baggage',
+    });
+  plan.entry.rules.forEach((rule, i) => {
+    if (rule.sticky && rule.split.length > 1)
+      lost(['spec', 'entry', 'rules', i, 'sticky'], 'sticky sessions: HTTPRouteRule.sessionPersistence is in the experimental channel of Gateway API v1.6.1 only', 'use target istio or traefik for sticky shares');
+  });
   if ((plan.entry.gatewayApiSectionName !== undefined || plan.entry.gatewayApiPort !== undefined) && plan.entry.gateway === undefined)
     out.push({ code: 'GL250', severity: 'warning', path: ['spec', 'entry', 'gatewayApi'], message: 'entry.gatewayApi picks a listener of the entry\'s Gateway, but the entry is inside the mesh (no gateway); it changes nothing.', hint: 'remove entry.gatewayApi, or set entry.gateway' });
   return out;
