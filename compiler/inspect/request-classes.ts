@@ -35,7 +35,8 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
   const header = context.laneHeader?.toLowerCase();
   // The member key: the spec's, else the one graylane's member regexes in the objects name.
   const key = context.baggageKey ?? (header === BAGGAGE_HEADER ? baggageKeyIn(model) : undefined) ?? DEFAULT_BAGGAGE_KEY;
-  const lanes = context.lanes ?? (header ? [...new Set([...lanesIn(model, header, key), ...gatewayApiLanes(model, header)])].sort() : []);
+  // Without a lane header no request carries a lane: a spec's lanes give no rows of their own.
+  const lanes = header === undefined ? [] : (context.lanes ?? [...new Set([...lanesIn(model, header, key), ...gatewayApiLanes(model, header)])].sort());
   for (const vs of model.istio.virtualServices) {
     if (vs.isDelegate) continue;
     for (const gateway of vs.gateways) {
