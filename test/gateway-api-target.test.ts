@@ -230,3 +230,19 @@ describe('the lane header is written per backendRef only', () => {
     }
   });
 });
+
+describe('features of the other targets that gateway-api cannot carry are said, not dropped', () => {
+  const split = (sticky: boolean) => gatewayEntry([{ name: 'split', weights: { base: 90, gray: 10 }, ...(sticky ? { sticky: { cookie: { name: 'shop-split' } } } : {}) }]);
+  const found = (spec: ReleaseSpec) => compile(spec).diagnostics.map((d) => `${d.severity} ${d.code} ${d.path.join('.')}`);
+
+  it('refuses propagation: baggage at its spec line (GL412) and emits nothing', () => {
+    const spec = release({ trafficLabel: { header: 'x-lane', propagation: 'baggage' }, entry: split(false) });
+    assert.equal(compile(spec).ok, false);
+    assert.ok(found(spec).includes('error GL412 spec.trafficLabel.propagation'));
+  });
+
+  it('warns that sticky shares are lost (GL402), and only when sticky is set', () => {
+    assert.ok(found(release({ entry: split(true) })).includes('warning GL402 spec.entry.rules.0.sticky'));
+    assert.ok(!found(release({ entry: split(false) })).some((d) => d.includes('GL402')));
+  });
+});
