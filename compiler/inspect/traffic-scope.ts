@@ -10,13 +10,13 @@
  * Everything outside that narrow case is simulated as before: requests through a gateway, Traefik and Gateway
  * API rows, hosts not spelled `name.namespace.svc.cluster.local` (short names read ServiceEntries and the
  * namespaces to qualify them), and every host at all when a changed object can reach lookups the reasoning
- * above does not bound: a ServiceEntry, a wildcard host, delegate VirtualServices, a different lane header,
+ * above does not bound: a ServiceEntry, a wildcard host, a delegate VirtualService, a different lane header,
  * a different set of namespaces or Kubernetes Services present on one side only.
  */
 import type { Model } from '../model/model';
 import { ISTIO_GROUP, type Stored } from '../model/object-set';
 import { resolveShortname, type ModelVirtualService } from '../model/istio-model';
-import type { DestinationRuleSpec, VirtualServiceSpec } from '../model/istio-types';
+import type { DestinationRuleSpec } from '../model/istio-types';
 import { sameData } from './same-data';
 
 export interface TrafficScope {
@@ -61,11 +61,12 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
   // Keys (host part) of mesh rows that may differ, and destination hosts whose lookups may answer differently.
   const dirtyRows = new Set<string>();
   const dirtyDestinations = new Set<string>();
-  if (changed.some(({ s }) => s.kind === 'VirtualService') && (usesDelegates(before) || usesDelegates(after))) return everything;
   for (const { s, model } of changed) {
     if (s.kind === 'ServiceEntry') return everything;
     if (s.kind === 'VirtualService' && s.group === ISTIO_GROUP) {
       const vs = model.istio.byRef.get(`${s.namespace}/${s.name}`);
+      // A delegate has no hosts and reaches whichever roots name it; only a delegate is merged into a root
+      // (istio-model.ts expandDelegates), so a changed VirtualService with hosts changes no other one's routes.
       if (vs === undefined || vs.stored.object !== s.object || vs.hosts.length === 0) return everything;
       for (const host of vs.hosts) {
         if (host.includes('*')) return everything;
@@ -107,14 +108,6 @@ function sameNamespaces(before: Model, after: Model): boolean {
   const a = new Set(before.objects.all.map((s) => s.namespace));
   const b = new Set(after.objects.all.map((s) => s.namespace));
   return a.size === b.size && [...a].every((n) => b.has(n));
-}
-
-/** Whether any VirtualService delegates or is a delegate: a changed one then reaches its roots' hosts. */
-function usesDelegates(model: Model): boolean {
-  return model.objects.kind('VirtualService').some((s) => {
-    const spec = (s.object.spec ?? {}) as VirtualServiceSpec;
-    return !Array.isArray(spec.hosts) || spec.hosts.length === 0 || (Array.isArray(spec.http) && spec.http.some((r) => r?.delegate !== undefined));
-  });
 }
 
 /** Every host a VirtualService's routes send or mirror to, lower case, as istio-route.ts resolves them. */
