@@ -65,6 +65,7 @@ function specChange(spec: ReleaseSpec): fc.Arbitrary<ReleaseSpec> {
     fc.record({ op: fc.constant('canary' as const), service: fc.constantFrom(...services), lane: fc.constantFrom(...laneNames), weight: fc.nat({ max: 100 }) }),
     fc.record({ op: fc.constant('targets' as const), targets: fc.constantFrom<ReleaseSpec['spec']['targets']>(['istio'], ['asm'], ['istio', 'traefik'], ['gateway-api']) }),
     fc.record({ op: fc.constant('service-port' as const), service: fc.constantFrom(...services), port: fc.constantFrom(8080, 9090) }),
+    fc.record({ op: fc.constant('realisation' as const), lane: fc.constantFrom(...laneNames), kind: fc.constantFrom('namespace', 'endpoints', 'serviceName', 'selector'), n: fc.nat({ max: 3 }) }),
   );
   return fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => {
     const out = clone(spec);
@@ -122,6 +123,20 @@ function specChange(spec: ReleaseSpec): fc.Arbitrary<ReleaseSpec> {
         case 'service-port':
           s.services[e.service] = { port: e.port };
           break;
+        case 'realisation': {
+          // Where a lane's copies live: a new namespace, other endpoints (ServiceEntries), other Service names.
+          const lane = s.lanes[e.lane]! as Record<string, unknown>;
+          if (lane.baseline) break;
+          for (const k of ['selector', 'namespace', 'serviceName', 'endpoints']) delete lane[k];
+          if (e.kind === 'namespace') lane.namespace = `ns-${e.n}`;
+          else if (e.kind === 'endpoints') {
+            lane.endpoints = [{ address: `10.9.0.${e.n + 1}` }];
+            delete lane.strict;
+            lane.services ??= [services[0]!];
+          } else if (e.kind === 'serviceName') lane.serviceName = `{service}-${e.n}`;
+          else lane.selector = { lane: `${e.lane}-${e.n}` };
+          break;
+        }
       }
     }
     return out;
@@ -152,6 +167,8 @@ const OBJECT_EDITS = [
   'gateway-only',
   'route-elsewhere',
   'dr-elsewhere',
+  'service-entry-elsewhere',
+  'service-entry-wildcard',
 ] as const;
 
 const ELSEWHERE = 'elsewhere.gen.svc.cluster.local';
@@ -257,6 +274,12 @@ function editObjects(objects: readonly Manifest[], edit: (typeof OBJECT_EDITS)[n
       else out.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'elsewhere', namespace: pick % 2 === 0 ? 'gen' : 'istio-system' }, spec: { host: ELSEWHERE, subsets: [{ name: 'base', labels: { version: 'moved' } }] } });
       break;
     }
+    case 'service-entry-elsewhere':
+      out.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'elsewhere', namespace: pick % 2 === 0 ? 'gen' : 'other' }, spec: { hosts: [ELSEWHERE], resolution: 'DNS', ...(pick % 3 === 0 ? { exportTo: ['.'] } : {}) } });
+      break;
+    case 'service-entry-wildcard':
+      out.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'wild', namespace: 'gen' }, spec: { hosts: ['*.gen.svc.cluster.local'], resolution: 'STATIC', endpoints: [{ address: '10.0.0.7' }] } });
+      break;
     case 'gateway-only':
       out.push({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'istio-system' }, spec: { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [`${pick % 2 === 0 ? '*' : 'gen'}/gen.example.com`] }] } });
       break;
@@ -344,14 +367,16 @@ describe('diff simulates only the rows a change can reach', () => {
     assert.match(gone.traffic[0]!.after!, /unresolved/);
   });
 
-  it('a ServiceEntry, a wildcard host or another lane header reaches every host', () => {
+  it('a ServiceEntry reaches the hosts it names, a wildcard or another lane header every host', () => {
     const { objects } = mustCompile(syntheticSpec(10, 3));
-    const entry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'x', namespace: 'bench', labels: {} }, spec: { hosts: ['x.example.com'] } } as unknown as Manifest;
-    const wildcard = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'w', namespace: 'bench', labels: {} }, spec: { hosts: ['*.bench.svc.cluster.local'] } } as unknown as Manifest;
+    const object = (kind: string, spec: object) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name: 'x', namespace: 'bench', labels: {} }, spec }) as unknown as Manifest;
     const host = 'svc-0009.bench.svc.cluster.local';
-    assert.equal(trafficScope(new Model(objects), new Model(objects), true).meshHostMayDiffer(host), false);
-    assert.equal(trafficScope(new Model(objects), new Model([...objects, entry]), true).meshHostMayDiffer(host), true);
-    assert.equal(trafficScope(new Model(objects), new Model([...objects, wildcard]), true).meshHostMayDiffer(host), true);
-    assert.equal(trafficScope(new Model(objects), new Model(objects), false).meshHostMayDiffer(host), true);
+    const scope = (after: Manifest[], sameHeader = true) => trafficScope(new Model(objects), new Model(after), sameHeader);
+    assert.equal(scope(objects).meshHostMayDiffer(host), false);
+    assert.equal(scope([...objects, object('ServiceEntry', { hosts: ['x.example.com'] })]).meshHostMayDiffer(host), false);
+    assert.equal(scope([...objects, object('ServiceEntry', { hosts: ['SVC-0009.bench.svc.cluster.local'] })]).meshHostMayDiffer(host), true);
+    assert.equal(scope([...objects, object('ServiceEntry', { hosts: ['*.example.com'] })]).meshHostMayDiffer(host), true);
+    assert.equal(scope([...objects, object('VirtualService', { hosts: ['*.bench.svc.cluster.local'] })]).meshHostMayDiffer(host), true);
+    assert.equal(scope(objects, false).meshHostMayDiffer(host), true);
   });
 });

@@ -9,14 +9,14 @@
  *
  * Everything outside that narrow case is simulated as before: requests through a gateway, Traefik and Gateway
  * API rows, hosts not spelled `name.namespace.svc.cluster.local` (short names read ServiceEntries and the
- * namespaces to qualify them), and every host at all when a changed object can reach lookups the reasoning
- * above does not bound: a ServiceEntry, a wildcard host, a delegate VirtualService, a different lane header,
- * a different set of namespaces or Kubernetes Services present on one side only.
+ * namespaces to qualify them: istio-route.ts meshHost), and every host at all when a changed object can reach
+ * lookups the reasoning above does not bound: a wildcard host, a delegate VirtualService, a different lane
+ * header, Kubernetes Services present on one side only.
  */
 import type { Model } from '../model/model';
 import { ISTIO_GROUP, type Stored } from '../model/object-set';
 import { resolveShortname, type ModelVirtualService } from '../model/istio-model';
-import type { DestinationRuleSpec } from '../model/istio-types';
+import type { DestinationRuleSpec, ServiceEntrySpec } from '../model/istio-types';
 import { sameData } from './same-data';
 
 export interface TrafficScope {
@@ -56,13 +56,20 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
   for (const s of byIdentity.values()) changed.push({ s, model: before });
   const knownSame = (b: object, a: object) => same.get(b) === a;
   const everything: TrafficScope = { meshHostMayDiffer: () => true, knownSame };
-  if (!sameLaneHeader || before.istio.hasServices !== after.istio.hasServices || !sameNamespaces(before, after)) return everything;
+  // Without Services in the input every `*.svc.cluster.local` host is assumed to exist (istio-route.ts resolve).
+  if (!sameLaneHeader || before.istio.hasServices !== after.istio.hasServices) return everything;
   if (changed.length === 0) return { meshHostMayDiffer: () => false, knownSame };
   // Keys (host part) of mesh rows that may differ, and destination hosts whose lookups may answer differently.
   const dirtyRows = new Set<string>();
   const dirtyDestinations = new Set<string>();
   for (const { s, model } of changed) {
-    if (s.kind === 'ServiceEntry') return everything;
+    if (s.kind === 'ServiceEntry') {
+      // Found by host (IstioModel.serviceEntryFor, portsOf, destinationRuleFor's service namespace); wildcards by any.
+      const hosts = (s.object.spec as ServiceEntrySpec | undefined)?.hosts ?? [];
+      if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h.includes('*'))) return everything;
+      for (const h of hosts) dirtyDestinations.add(h.toLowerCase());
+      continue;
+    }
     if (s.kind === 'VirtualService' && s.group === ISTIO_GROUP) {
       const vs = model.istio.byRef.get(`${s.namespace}/${s.name}`);
       // A delegate has no hosts and reaches whichever roots name it; only a delegate is merged into a root
@@ -102,12 +109,6 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
 
 function identity(s: Stored): string {
   return `${s.group}/${s.kind}/${s.namespace}/${s.name}`;
-}
-
-function sameNamespaces(before: Model, after: Model): boolean {
-  const a = new Set(before.objects.all.map((s) => s.namespace));
-  const b = new Set(after.objects.all.map((s) => s.namespace));
-  return a.size === b.size && [...a].every((n) => b.has(n));
 }
 
 /** Every host a VirtualService's routes send or mirror to, lower case, as istio-route.ts resolves them. */
