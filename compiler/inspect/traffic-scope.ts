@@ -41,19 +41,18 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
   const same = new Map<object, object>();
   // Each version of every object that differs (added, removed, changed), with the side it is on.
   const changed: { s: Stored; model: Model }[] = [];
-  const byIdentity = new Map<string, Stored>();
-  for (const s of before.objects.all) byIdentity.set(identity(s), s);
+  let kept = 0;
   for (const s of after.objects.all) {
-    const id = identity(s);
-    const was = byIdentity.get(id);
+    const was = before.objects.find(s.group, s.kind, s.namespace, s.name);
     if (was === undefined) changed.push({ s, model: after });
     else {
-      byIdentity.delete(id);
+      kept++;
       if (sameData(was.object, s.object)) same.set(was.object, s.object);
       else changed.push({ s: was, model: before }, { s, model: after });
     }
   }
-  for (const s of byIdentity.values()) changed.push({ s, model: before });
+  if (kept < before.objects.all.length)
+    for (const s of before.objects.all) if (after.objects.find(s.group, s.kind, s.namespace, s.name) === undefined) changed.push({ s, model: before });
   const knownSame = (b: object, a: object) => same.get(b) === a;
   const everything: TrafficScope = { meshHostMayDiffer: () => true, knownSame };
   // Without Services in the input every `*.svc.cluster.local` host is assumed to exist (istio-route.ts resolve).
@@ -105,10 +104,6 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
     meshHostMayDiffer: (host) => !SERVICE_HOST.test(host) || dirtyRows.has(short(host)) || dirtyDestinations.has(host),
     knownSame,
   };
-}
-
-function identity(s: Stored): string {
-  return `${s.group}/${s.kind}/${s.namespace}/${s.name}`;
 }
 
 /** Every host a VirtualService's routes send or mirror to, lower case, as istio-route.ts resolves them. */
