@@ -23,61 +23,148 @@ const MAX_IMPLICIT_KEY = 1024;
 class NotCovered extends Error {}
 const NOT_COVERED = new NotCovered();
 
+/**
+ * The pieces of the document being printed, joined once at its end: the document is then one flat string, and
+ * no rope of intermediate strings outlives it (those ropes were most of the printer's garbage-collection time).
+ */
+let out: string[] = [];
+
 /** The YAML of one document, as `yaml.stringify` prints it, or `undefined` when the value is not covered. */
 export function printYaml(value: unknown): string | undefined {
+  // Saved and restored, so a getter that prints YAML itself cannot mix its text into this document.
+  const outer = out;
+  out = [];
   try {
-    if (Array.isArray(value)) return `${isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, '', 0)}\n`;
-    if (isPlainObject(value)) return `${hasEntries(value) ? mapping(value, '', 0) : '{}'}\n`;
-    return undefined;
+    if (Array.isArray(value)) {
+      if (!isPlainArray(value)) return undefined;
+      if (value.length === 0) out.push('[]');
+      else sequence(value, 0);
+    } else if (isPlainObject(value)) {
+      if (mapping(value, 0, true) === 0) out.push('{}');
+    } else return undefined;
+    out.push('\n');
+    return out.join('');
   } catch (e) {
     if (e === NOT_COVERED) return undefined;
     throw e;
+  } finally {
+    out = outer;
   }
 }
 
 /**
- * A block mapping whose first line starts where the caller is; later lines start with `indent`. Entries whose
- * value is `undefined` are left out, as in JSON.
+ * Printed forms, computed once per distinct string: manifests repeat the same keys, names, hosts and labels
+ * thousands of times. The printed form depends on the string alone (and, for keys, on the nesting level), so a
+ * cache can only make printing faster, never different. Emptied when it grows past CACHE_LIMIT entries, so a
+ * long-lived process does not keep every string it ever printed.
  */
-function mapping(object: Record<string, unknown>, indent: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw NOT_COVERED;
-  const inner = `${indent}  `;
-  let out = '';
+const CACHE_LIMIT = 1 << 17;
+let cached = 0;
+/** Per nesting level: a line break, the indentation, the printed key and `:`. */
+const keyLines: Map<string, string>[] = [];
+/**
+ * The first key of a mapping that starts on the current line: at the top of the document ([0]) or right after
+ * `- ` ([1]): the printed key and `:`.
+ */
+const inlineKeys = [new Map<string, string>(), new Map<string, string>()] as const;
+/** A scalar string after `key:`: a space and the printed string. */
+const spacedValues = new Map<string, string>();
+/** A scalar string as a sequence item, after `- `. */
+const bareValues = new Map<string, string>();
+/** Per nesting level: a line break and the indentation. */
+const lineStarts: string[] = [];
+/** Per nesting level: a line break, the indentation and `- `. */
+const itemStarts: string[] = [];
+
+function remember(cache: Map<string, string>, text: string, printed: string): string {
+  if (++cached > CACHE_LIMIT) {
+    cached = 1;
+    for (const level of keyLines) level.clear();
+    for (const place of inlineKeys) place.clear();
+    spacedValues.clear();
+    bareValues.clear();
+  }
+  cache.set(text, printed);
+  return printed;
+}
+
+function lineStart(level: number): string {
+  return (lineStarts[level] ??= `\n${'  '.repeat(level)}`);
+}
+
+function itemStart(level: number): string {
+  return (itemStarts[level] ??= `${lineStart(level)}- `);
+}
+
+function keyLine(key: string, level: number): string {
+  const cache = (keyLines[level] ??= new Map());
+  return cache.get(key) ?? remember(cache, key, `${lineStart(level)}${implicitKey(key, level === 0)}:`);
+}
+
+function inlineKey(key: string, level: number): string {
+  const cache = inlineKeys[level === 0 ? 0 : 1];
+  return cache.get(key) ?? remember(cache, key, `${implicitKey(key, level === 0)}:`);
+}
+
+function implicitKey(key: string, topLevel: boolean): string {
+  const printed = string(key, topLevel);
+  if (printed.length > MAX_IMPLICIT_KEY) throw NOT_COVERED;
+  return printed;
+}
+
+/**
+ * A block mapping at `level`, each entry on its own line; the first entry on the current line when `inline`
+ * (right after `- `, or at the start of the document). Entries whose value is `undefined` are left out, as in
+ * JSON. Returns how many entries it printed: the caller prints `{}` for none.
+ */
+function mapping(object: Record<string, unknown>, level: number, inline: boolean): number {
+  if (level > MAX_DEPTH) throw NOT_COVERED;
+  let printed = 0;
   for (const key of Object.keys(object)) {
     const value = object[key];
     if (value === undefined) continue;
-    const printedKey = string(key, indent === '');
-    if (printedKey.length > MAX_IMPLICIT_KEY) throw NOT_COVERED;
-    const entry = `${printedKey}:${entryValue(value, inner, depth)}`;
-    out += out === '' ? entry : `\n${indent}${entry}`;
+    out.push(printed === 0 && inline ? inlineKey(key, level) : keyLine(key, level));
+    printed++;
+    entryValue(value, level + 1);
   }
-  return out;
+  return printed;
 }
 
 /** What follows `key:`: a scalar or empty collection on the same line, a collection on the next lines. */
-function entryValue(value: unknown, inner: string, depth: number): string {
-  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? ' []' : `\n${inner}${sequence(value, inner, depth + 1)}`;
-  if (isPlainObject(value)) return hasEntries(value) ? `\n${inner}${mapping(value, inner, depth + 1)}` : ' {}';
-  return ` ${scalar(value)}`;
+function entryValue(value: unknown, inner: number): void {
+  if (typeof value === 'string') out.push(spacedValues.get(value) ?? remember(spacedValues, value, ` ${string(value, false)}`));
+  else if (Array.isArray(value)) {
+    if (!isPlainArray(value)) throw NOT_COVERED;
+    if (value.length === 0) out.push(' []');
+    else {
+      out.push(lineStart(inner));
+      sequence(value, inner);
+    }
+  } else if (isPlainObject(value)) {
+    if (mapping(value, inner, false) === 0) out.push(' {}');
+  } else out.push(` ${scalar(value)}`);
 }
 
-/** A block sequence: `- ` items; an item that is a collection continues on the item's own line. */
-function sequence(items: unknown[], indent: string, depth: number): string {
-  if (depth > MAX_DEPTH || !isPlainArray(items)) throw NOT_COVERED;
-  const inner = `${indent}  `;
-  let out = '';
+/** A block sequence of `- ` items at `level`, the first on the current line; the array is plain and not empty. */
+function sequence(items: unknown[], level: number): void {
+  if (level > MAX_DEPTH) throw NOT_COVERED;
   // Indexed, not `for…of`, only for speed; a hole reads as `undefined`, which `yaml` prints as null too.
   for (let i = 0; i < items.length; i++) {
-    const item = `- ${sequenceItem(items[i], inner, depth)}`;
-    out += i === 0 ? item : `\n${indent}${item}`;
+    out.push(i === 0 ? '- ' : itemStart(level));
+    sequenceItem(items[i], level + 1);
   }
-  return out;
 }
 
-function sequenceItem(value: unknown, inner: string, depth: number): string {
-  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, inner, depth + 1);
-  if (isPlainObject(value)) return hasEntries(value) ? mapping(value, inner, depth + 1) : '{}';
-  return value === undefined ? 'null' : scalar(value);
+/** An item after `- `; a collection starts on the item's own line. */
+function sequenceItem(value: unknown, inner: number): void {
+  if (typeof value === 'string') out.push(bareValues.get(value) ?? remember(bareValues, value, string(value, false)));
+  else if (Array.isArray(value)) {
+    if (!isPlainArray(value)) throw NOT_COVERED;
+    if (value.length === 0) out.push('[]');
+    else sequence(value, inner);
+  } else if (isPlainObject(value)) {
+    if (mapping(value, inner, true) === 0) out.push('{}');
+  } else out.push(value === undefined ? 'null' : scalar(value));
 }
 
 function scalar(value: unknown): string {
@@ -99,7 +186,8 @@ function number(value: number): string {
   if (Number.isNaN(value)) return '.nan';
   if (value === Infinity) return '.inf';
   if (value === -Infinity) return '-.inf';
-  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  // For finite numbers JSON.stringify is ToString (ECMA-262 SerializeJSONProperty), so String() gives the same.
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 /** Letters first, then letters, digits and `_./-`: plain, unless it is one of the words for null or a boolean. */
@@ -160,9 +248,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isPlainArray(value: unknown[]): boolean {
   return Object.getPrototypeOf(value) === Array.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
-}
-
-function hasEntries(object: Record<string, unknown>): boolean {
-  for (const key in object) if (Object.hasOwn(object, key) && object[key] !== undefined) return true;
-  return false;
 }
