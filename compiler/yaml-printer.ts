@@ -60,8 +60,14 @@ export function printYaml(value: unknown): string | undefined {
  */
 const CACHE_LIMIT = 1 << 17;
 let cached = 0;
+/**
+ * Levels with tables made in advance; deeper ones (never emitted by graylane) are computed each time. Made in
+ * advance rather than on first use, so the optimised printer never meets a table it has not seen.
+ */
+const TABLE_LEVELS = 64;
+const levels = Array.from({ length: TABLE_LEVELS }, (_, level) => level);
 /** Per nesting level: a line break, the indentation, the printed key and `:`. */
-const keyLines: Map<string, string>[] = [];
+const keyLines: readonly Map<string, string>[] = levels.map(() => new Map());
 /**
  * The first key of a mapping that starts on the current line: at the top of the document ([0]) or right after
  * `- ` ([1]): the printed key and `:`.
@@ -72,9 +78,13 @@ const spacedValues = new Map<string, string>();
 /** A scalar string as a sequence item, after `- `. */
 const bareValues = new Map<string, string>();
 /** Per nesting level: a line break and the indentation. */
-const lineStarts: string[] = [];
+const lineStarts: readonly string[] = levels.map(indentedLine);
 /** Per nesting level: a line break, the indentation and `- `. */
-const itemStarts: string[] = [];
+const itemStarts: readonly string[] = levels.map((level) => `${indentedLine(level)}- `);
+
+function indentedLine(level: number): string {
+  return `\n${'  '.repeat(level)}`;
+}
 
 function remember(cache: Map<string, string>, text: string, printed: string): string {
   if (++cached > CACHE_LIMIT) {
@@ -89,16 +99,17 @@ function remember(cache: Map<string, string>, text: string, printed: string): st
 }
 
 function lineStart(level: number): string {
-  return (lineStarts[level] ??= `\n${'  '.repeat(level)}`);
+  return level < TABLE_LEVELS ? lineStarts[level]! : indentedLine(level);
 }
 
 function itemStart(level: number): string {
-  return (itemStarts[level] ??= `${lineStart(level)}- `);
+  return level < TABLE_LEVELS ? itemStarts[level]! : `${indentedLine(level)}- `;
 }
 
 function keyLine(key: string, level: number): string {
-  const cache = (keyLines[level] ??= new Map());
-  return cache.get(key) ?? remember(cache, key, `${lineStart(level)}${implicitKey(key, level === 0)}:`);
+  if (level >= TABLE_LEVELS) return `${indentedLine(level)}${implicitKey(key, false)}:`;
+  const cache = keyLines[level]!;
+  return cache.get(key) ?? remember(cache, key, `${lineStarts[level]!}${implicitKey(key, level === 0)}:`);
 }
 
 function inlineKey(key: string, level: number): string {
