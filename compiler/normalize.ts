@@ -20,7 +20,7 @@ import type {
   ServicePort,
   WeightedLane,
 } from './plan';
-import { runsService } from './plan';
+import { laneMembers, runsService } from './plan';
 import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -33,6 +33,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
   const baseline = laneEntries.find(([, l]) => l.baseline === true)?.[0] ?? laneEntries[0]?.[0] ?? '';
   const lanes = laneEntries.map(([name, lane]) => normalizeLane(name, lane, name === baseline, serviceNames));
   const laneByName = new Map(lanes.map((l) => [l.name, l]));
+  const resolvers = lanes.map((lane) => laneResolver(lane, laneByName));
 
   const services: PlanService[] = serviceNames.map((name) => {
     const s = spec.spec.services[name]!;
@@ -41,9 +42,17 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       ? s.ports.map((p) => ({ number: p.number, name: p.name ?? `http-${p.number}`, protocol: p.protocol ?? 'HTTP', targetPort: p.targetPort ?? p.number }))
       : [{ number: s.port ?? 80, name: `http-${s.port ?? 80}`, protocol: 'HTTP', targetPort: s.port ?? 80 }];
     const resolution: Record<string, Destination> = {};
-    for (const lane of lanes) {
-      const serving = resolveLane(lane, name, laneByName, baseline);
-      resolution[lane.name] = destinationOf(laneByName.get(serving)!, name, host, namespace);
+    // Lanes served by the same lane share one Destination (most lanes fall back to the baseline for most
+    // services): one object per serving lane instead of one per service × lane. Destinations are readonly.
+    const byServingLane = new Map<string, Destination>();
+    for (const resolver of resolvers) {
+      const serving = servingLane(resolver, name, baseline);
+      let destination = byServingLane.get(serving);
+      if (destination === undefined) {
+        destination = destinationOf(laneByName.get(serving)!, name, host, namespace);
+        byServingLane.set(serving, destination);
+      }
+      resolution[resolver.lane.name] = destination;
     }
     const canaryWeights = spec.spec.canary?.[name];
     const resilience = s.resilience ?? spec.spec.resilience;
@@ -175,6 +184,31 @@ function laneKind(lane: Lane): LaneKind {
   if (lane.serviceName) return 'serviceName';
   if (lane.selector) return 'selector';
   return 'service';
+}
+
+/** A lane with the Sets of the services it and its fallback lanes run, fetched once for all services. */
+interface LaneResolver {
+  readonly lane: PlanLane;
+  readonly members: ReadonlySet<string>;
+  /** The fallback lanes that exist, in order, with their members. */
+  readonly fallbacks: readonly { readonly name: string; readonly members: ReadonlySet<string> }[];
+}
+
+function laneResolver(lane: PlanLane, lanes: ReadonlyMap<string, PlanLane>): LaneResolver {
+  const fallbacks = lane.strict
+    ? []
+    : lane.fallback.flatMap((name) => {
+        const fallbackLane = lanes.get(name);
+        return fallbackLane === undefined ? [] : [{ name, members: laneMembers(fallbackLane) }];
+      });
+  return { lane, members: laneMembers(lane), fallbacks };
+}
+
+/** What `resolveLane` answers, from Sets fetched once per lane (normalize's loop over services × lanes). */
+function servingLane(resolver: LaneResolver, service: string, baseline: string): string {
+  if (resolver.members.has(service)) return resolver.lane.name;
+  for (const fallback of resolver.fallbacks) if (fallback.members.has(service)) return fallback.name;
+  return baseline;
 }
 
 /** The lane that serves `service` for requests of `lane`: itself, else its fallback list in order, else the baseline. */

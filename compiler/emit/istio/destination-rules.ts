@@ -5,7 +5,7 @@
  * (first policy wins) gives the same result whichever is first.
  */
 import type { Plan } from '../../plan';
-import { runsService } from '../../plan';
+import { laneMembers } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { trafficPolicy } from './traffic-policy';
@@ -19,13 +19,14 @@ export function defaultHost(plan: Plan, service: string): string {
 
 export function destinationRules(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
+  const lanes = plan.lanes.filter((lane) => lane.kind !== 'endpoints').map((lane) => ({ lane, members: laneMembers(lane) }));
   for (const service of plan.services) {
     // The entry's circuit breaker guards each first-hop service that has none of its own.
     const policy =
       trafficPolicy(service.resilience) ??
       (plan.entry.services.includes(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
-    for (const lane of plan.lanes) {
-      if (!runsService(lane, service.name) || lane.kind === 'endpoints') continue;
+    for (const { lane, members } of lanes) {
+      if (!members.has(service.name)) continue;
       const dest = service.resolution[lane.name]!;
       if (dest.subset === undefined && policy === undefined) continue;
       out.push({
