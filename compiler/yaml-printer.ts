@@ -35,13 +35,8 @@ export function printYaml(value: unknown): string | undefined {
   const outer = out;
   out = [];
   try {
-    if (Array.isArray(value)) {
-      if (!isPlainArray(value)) return undefined;
-      if (value.length === 0) out.push('[]');
-      else sequence(value, 0);
-    } else if (isPlainObject(value)) {
-      if (mapping(value, 0, true) === 0) out.push('{}');
-    } else return undefined;
+    if (Array.isArray(value) ? !isPlainArray(value) : !isPlainObject(value)) return undefined;
+    node(value, 0, false);
     out.push('\n');
     return out.join('');
   } catch (e) {
@@ -124,58 +119,45 @@ function implicitKey(key: string, topLevel: boolean): string {
 }
 
 /**
- * A block mapping at `level`, each entry on its own line; the first entry on the current line when `inline`
- * (right after `- `, or at the start of the document). Entries whose value is `undefined` are left out, as in
- * JSON. Returns how many entries it printed: the caller prints `{}` for none.
+ * Prints `value` after `key:` (`afterKey`: a scalar or empty collection on the same line after a space, a
+ * collection from the next line) or where the line already holds `- ` or nothing (the start of the document):
+ * a collection's first entry on the current line. A collection's entries are at `level`.
+ *
+ * Mappings and sequences are one function, not four that call each other: the optimising compiler then
+ * compiles one recursive function once instead of copies of each inlined into the others, which cost more
+ * time than the printing of a large stream (measured: `node --trace-opt`).
  */
-function mapping(object: Record<string, unknown>, level: number, inline: boolean): number {
-  if (level > MAX_DEPTH) throw NOT_COVERED;
-  let printed = 0;
-  for (const key of Object.keys(object)) {
-    const value = object[key];
-    if (value === undefined) continue;
-    out.push(printed === 0 && inline ? inlineKey(key, level) : keyLine(key, level));
-    printed++;
-    entryValue(value, level + 1);
-  }
-  return printed;
-}
-
-/** What follows `key:`: a scalar or empty collection on the same line, a collection on the next lines. */
-function entryValue(value: unknown, inner: number): void {
-  if (typeof value === 'string') out.push(spacedValues.get(value) ?? remember(spacedValues, value, ` ${string(value, false)}`));
-  else if (Array.isArray(value)) {
+function node(value: unknown, level: number, afterKey: boolean): void {
+  if (typeof value === 'string') {
+    out.push(afterKey ? (spacedValues.get(value) ?? remember(spacedValues, value, ` ${string(value, false)}`)) : (bareValues.get(value) ?? remember(bareValues, value, string(value, false))));
+  } else if (Array.isArray(value)) {
     if (!isPlainArray(value)) throw NOT_COVERED;
-    if (value.length === 0) out.push(' []');
-    else {
-      out.push(lineStart(inner));
-      sequence(value, inner);
+    if (value.length === 0) {
+      out.push(afterKey ? ' []' : '[]');
+      return;
+    }
+    if (level > MAX_DEPTH) throw NOT_COVERED;
+    if (afterKey) out.push(lineStart(level));
+    // A block sequence of `- ` items. Indexed, not `for…of`, only for speed; a hole reads as `undefined`,
+    // which `yaml` prints as null too.
+    for (let i = 0; i < value.length; i++) {
+      out.push(i === 0 ? '- ' : itemStart(level));
+      node(value[i], level + 1, false);
     }
   } else if (isPlainObject(value)) {
-    if (mapping(value, inner, false) === 0) out.push(' {}');
-  } else out.push(` ${scalar(value)}`);
-}
-
-/** A block sequence of `- ` items at `level`, the first on the current line; the array is plain and not empty. */
-function sequence(items: unknown[], level: number): void {
-  if (level > MAX_DEPTH) throw NOT_COVERED;
-  // Indexed, not `for…of`, only for speed; a hole reads as `undefined`, which `yaml` prints as null too.
-  for (let i = 0; i < items.length; i++) {
-    out.push(i === 0 ? '- ' : itemStart(level));
-    sequenceItem(items[i], level + 1);
-  }
-}
-
-/** An item after `- `; a collection starts on the item's own line. */
-function sequenceItem(value: unknown, inner: number): void {
-  if (typeof value === 'string') out.push(bareValues.get(value) ?? remember(bareValues, value, string(value, false)));
-  else if (Array.isArray(value)) {
-    if (!isPlainArray(value)) throw NOT_COVERED;
-    if (value.length === 0) out.push('[]');
-    else sequence(value, inner);
-  } else if (isPlainObject(value)) {
-    if (mapping(value, inner, true) === 0) out.push('{}');
-  } else out.push(value === undefined ? 'null' : scalar(value));
+    if (level > MAX_DEPTH) throw NOT_COVERED;
+    // A block mapping. Entries whose value is `undefined` are left out, as in JSON; none left prints `{}`.
+    let printed = 0;
+    for (const key of Object.keys(value)) {
+      const entry = value[key];
+      if (entry === undefined) continue;
+      out.push(printed === 0 && !afterKey ? inlineKey(key, level) : keyLine(key, level));
+      printed++;
+      node(entry, level + 1, true);
+    }
+    if (printed === 0) out.push(afterKey ? ' {}' : '{}');
+  } else if (afterKey) out.push(` ${scalar(value)}`);
+  else out.push(value === undefined ? 'null' : scalar(value));
 }
 
 function scalar(value: unknown): string {
