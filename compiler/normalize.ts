@@ -20,7 +20,7 @@ import type {
   ServicePort,
   WeightedLane,
 } from './plan';
-import { laneMembers, runsService } from './plan';
+import { lanesByService, lanesRunning, runsService } from './plan';
 import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -33,7 +33,10 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
   const baseline = laneEntries.find(([, l]) => l.baseline === true)?.[0] ?? laneEntries[0]?.[0] ?? '';
   const lanes = laneEntries.map(([name, lane]) => normalizeLane(name, lane, name === baseline, serviceNames));
   const laneByName = new Map(lanes.map((l) => [l.name, l]));
-  const resolvers = lanes.map((lane) => laneResolver(lane, laneByName));
+  const resolvers = laneResolvers(lanes);
+  const runningByService = lanesByService(resolvers.map((r) => ({ runs: r.lane.runs, index: r.index })));
+  // By lane index: whether the lane runs the service of the current iteration (set, then cleared, per service).
+  const runsCurrent = new Uint8Array(lanes.length);
 
   const services: PlanService[] = serviceNames.map((name) => {
     const s = spec.spec.services[name]!;
@@ -45,8 +48,10 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
     // Lanes served by the same lane share one Destination (most lanes fall back to the baseline for most
     // services): one object per serving lane instead of one per service × lane. Destinations are readonly.
     const byServingLane = new Map<string, Destination>();
+    const running = lanesRunning(runningByService, name);
+    for (const lane of running) runsCurrent[lane.index] = 1;
     for (const resolver of resolvers) {
-      const serving = servingLane(resolver, name, baseline);
+      const serving = servingLane(resolver, runsCurrent, baseline);
       let destination = byServingLane.get(serving);
       if (destination === undefined) {
         destination = destinationOf(laneByName.get(serving)!, name, host, namespace);
@@ -54,6 +59,7 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       }
       resolution[resolver.lane.name] = destination;
     }
+    for (const lane of running) runsCurrent[lane.index] = 0;
     const canaryWeights = spec.spec.canary?.[name];
     const resilience = s.resilience ?? spec.spec.resilience;
     return {
@@ -186,28 +192,34 @@ function laneKind(lane: Lane): LaneKind {
   return 'service';
 }
 
-/** A lane with the Sets of the services it and its fallback lanes run, fetched once for all services. */
+/** A lane, its index among the plan's lanes, and its fallback lanes that exist (name and index), in order. */
 interface LaneResolver {
   readonly lane: PlanLane;
-  readonly members: ReadonlySet<string>;
-  /** The fallback lanes that exist, in order, with their members. */
-  readonly fallbacks: readonly { readonly name: string; readonly members: ReadonlySet<string> }[];
+  readonly index: number;
+  readonly fallbacks: readonly { readonly name: string; readonly index: number }[];
 }
 
-function laneResolver(lane: PlanLane, lanes: ReadonlyMap<string, PlanLane>): LaneResolver {
-  const fallbacks = lane.strict
-    ? []
-    : lane.fallback.flatMap((name) => {
-        const fallbackLane = lanes.get(name);
-        return fallbackLane === undefined ? [] : [{ name, members: laneMembers(fallbackLane) }];
-      });
-  return { lane, members: laneMembers(lane), fallbacks };
+function laneResolvers(lanes: readonly PlanLane[]): LaneResolver[] {
+  const indexOf = new Map(lanes.map((l, i) => [l.name, i]));
+  return lanes.map((lane, index) => {
+    const fallbacks: { name: string; index: number }[] = [];
+    if (!lane.strict) {
+      for (const name of lane.fallback) {
+        const fallbackIndex = indexOf.get(name);
+        if (fallbackIndex !== undefined) fallbacks.push({ name, index: fallbackIndex });
+      }
+    }
+    return { lane, index, fallbacks };
+  });
 }
 
-/** What `resolveLane` answers, from Sets fetched once per lane (normalize's loop over services × lanes). */
-function servingLane(resolver: LaneResolver, service: string, baseline: string): string {
-  if (resolver.members.has(service)) return resolver.lane.name;
-  for (const fallback of resolver.fallbacks) if (fallback.members.has(service)) return fallback.name;
+/**
+ * What `resolveLane` answers for one service, given which lanes run it (`runs`, by lane index): normalize's
+ * loop over services × lanes reads array slots instead of looking the service up in each lane's Set.
+ */
+function servingLane(resolver: LaneResolver, runs: Uint8Array, baseline: string): string {
+  if (runs[resolver.index] === 1) return resolver.lane.name;
+  for (const fallback of resolver.fallbacks) if (runs[fallback.index] === 1) return fallback.name;
   return baseline;
 }
 

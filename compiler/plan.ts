@@ -197,6 +197,30 @@ export function laneMembers(lane: Pick<PlanLane, 'runs'>): ReadonlySet<string> {
 }
 
 /**
+ * For each service, the lanes of `lanes` that run it, in the order of `lanes`: what a loop over services ×
+ * lanes that skips the lanes not running the service visits, found from the lanes' own lists (each lane runs
+ * a few services) rather than by testing every pair. A lane listing a service twice is listed once.
+ */
+export function lanesByService<L extends Pick<PlanLane, 'runs'>>(lanes: readonly L[]): ReadonlyMap<string, readonly L[]> {
+  const byService = new Map<string, L[]>();
+  for (const lane of lanes) {
+    for (const service of lane.runs) {
+      const running = byService.get(service);
+      if (running === undefined) byService.set(service, [lane]);
+      else if (running[running.length - 1] !== lane) running.push(lane);
+    }
+  }
+  return byService;
+}
+
+const NO_LANES: readonly never[] = [];
+
+/** The lanes running `service` in a `lanesByService` map (none when it is not there). */
+export function lanesRunning<L>(byService: ReadonlyMap<string, readonly L[]>, service: string): readonly L[] {
+  return byService.get(service) ?? NO_LANES;
+}
+
+/**
  * Whether `lane` runs `service`, in constant time: `runs.includes` for every service × lane (normalize, the
  * emitters, the checks) made compile quadratic in the number of services.
  */
