@@ -5,7 +5,7 @@
  * (first policy wins) gives the same result whichever is first.
  */
 import type { Plan } from '../../plan';
-import { lanesByService, lanesRunning } from '../../plan';
+import { lanesByService, lanesRunning, namesIn } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { trafficPolicy } from './traffic-policy';
@@ -24,7 +24,7 @@ export function destinationRules(plan: Plan): Manifest[] {
     // The entry's circuit breaker guards each first-hop service that has none of its own.
     const policy =
       trafficPolicy(service.resilience) ??
-      (plan.entry.services.includes(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
+      (namesIn(plan.entry.services).has(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
     for (const lane of lanesRunning(running, service.name)) {
       const dest = service.resolution[lane.name]!;
       if (dest.subset === undefined && policy === undefined) continue;

@@ -7,6 +7,7 @@
 import type { Destination, HeaderCondition, MethodCondition, PathCondition, Plan, PlanRule, PlanService } from '../../plan';
 import type { StringMatch } from '../../spec/schema';
 import { laneHeaderMatch, laneHeaderValue } from '../../baggage';
+import { namesIn } from '../../plan';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
 import { ISTIO_API } from './destination-rules';
@@ -32,7 +33,7 @@ export function virtualServices(plan: Plan): Manifest[] {
  * place of its catch-all; undefined for a service no mesh entry rule routes to.
  */
 export function meshEntryRoutes(plan: Plan, service: PlanService): HttpRoute[] | undefined {
-  if (!plan.entry.declared || plan.entry.gateway !== undefined || !plan.entry.services.includes(service.name)) return undefined;
+  if (!plan.entry.declared || plan.entry.gateway !== undefined || !namesIn(plan.entry.services).has(service.name)) return undefined;
   return entryRoutes(plan, plan.entry.rules.filter((r) => r.service === service.name), service, false);
 }
 
@@ -56,7 +57,7 @@ function callerRoutes(plan: Plan, service: PlanService): HttpRoute[] {
   const header = plan.laneHeader;
   if (header === undefined) return [];
   return plan.callerSplits
-    .filter((c) => c.services.includes(service.name))
+    .filter((c) => namesIn(c.services).has(service.name))
     .map((c) => {
       const from = plan.lanes.find((l) => l.name === c.from)!;
       const source = from.selector ? { sourceLabels: { ...from.selector } } : { sourceNamespace: from.namespace! };
