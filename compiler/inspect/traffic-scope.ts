@@ -92,6 +92,10 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
   for (const model of [before, after])
     for (const vs of model.istio.virtualServices) {
       if (vs.isDelegate) continue;
+      // A row key is the host, then ", " or ": ": a host with a space (never valid, but read as written) can
+      // spell another host's key ("a.b, lane x" + ", no lane" is a.b's lane "x, no lane"), and which class
+      // owns a shared key would then depend on which hosts are left out.
+      if (vs.hosts.some((h) => /\s/.test(h))) return everything;
       const wildcard = vs.hosts.some((h) => h.includes('*'));
       // A host the key cannot tell from the service host (`a.b` and `a.b.svc.cluster.local` share key "a.b").
       for (const host of vs.hosts) if (!SERVICE_HOST.test(host)) dirtyRows.add(short(host));
