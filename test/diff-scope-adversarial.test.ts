@@ -12,6 +12,7 @@ import type { Manifest } from '../compiler';
 import { diffMarkdown, diffReleases, diffText, type DiffReport, type DiffSide } from '../compiler/inspect/diff';
 import { trafficScope } from '../compiler/inspect/traffic-scope';
 import { Model } from '../compiler/model/model';
+import { baggageMemberRegex } from '../compiler/baggage';
 
 const RUNS = Number(process.env.GRAYLANE_PROPERTY_RUNS ?? 150);
 const CONTEXT = { laneHeader: 'x-lane' };
@@ -30,11 +31,11 @@ const service = (namespace: string, name: string, ports: number[] = [80]) => obj
 const to = (host: string, subset?: string) => ({ destination: { host, ...(subset !== undefined ? { subset } : {}) } });
 
 /** The scoped diff equals the every-row one in every format; returns the report. */
-function assertSameAsEveryClass(before: readonly Manifest[], after: readonly Manifest[]): DiffReport {
+function assertSameAsEveryClass(before: readonly Manifest[], after: readonly Manifest[], context: { laneHeader?: string } = CONTEXT): DiffReport {
   const a: DiffSide = { label: 'old', objects: before };
   const b: DiffSide = { label: 'new', objects: after };
-  const fast = diffReleases(a, b, CONTEXT);
-  const reference = diffReleases(a, b, CONTEXT, { everyClass: true });
+  const fast = diffReleases(a, b, context);
+  const reference = diffReleases(a, b, context, { everyClass: true });
   assert.deepEqual(fast, reference);
   assert.equal(JSON.stringify(fast, null, 2), JSON.stringify(reference, null, 2));
   assert.equal(diffMarkdown(fast), diffMarkdown(reference));
@@ -43,9 +44,9 @@ function assertSameAsEveryClass(before: readonly Manifest[], after: readonly Man
 }
 
 /** Both directions (an added object is a removed one read backwards); the forward report. */
-function assertBothWays(before: readonly Manifest[], after: readonly Manifest[]): DiffReport {
-  assertSameAsEveryClass(after, before);
-  return assertSameAsEveryClass(before, after);
+function assertBothWays(before: readonly Manifest[], after: readonly Manifest[], context: { laneHeader?: string } = CONTEXT): DiffReport {
+  assertSameAsEveryClass(after, before, context);
+  return assertSameAsEveryClass(before, after, context);
 }
 
 const mayDiffer = (before: readonly Manifest[], after: readonly Manifest[], host: string) => trafficScope(new Model(before), new Model(after), true).meshHostMayDiffer(host);
@@ -239,7 +240,7 @@ const DESTINATIONS = HOSTS.filter((h) => !h.startsWith('*'));
 /** Mostly the spellings of three services (so objects meet), sometimes any. */
 const COMMON = ['x', 'z.a.svc.cluster.local', 'y.b.svc.cluster.local'];
 const host = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...COMMON) }, { weight: 2, arbitrary: fc.constantFrom(...HOSTS) });
-const destinationHost = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...COMMON) }, { weight: 2, arbitrary: fc.constantFrom(...DESTINATIONS) });
+const destinationHost = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...COMMON, 'ext.example.com') }, { weight: 2, arbitrary: fc.constantFrom(...DESTINATIONS) });
 const NAMES = ['p', 'q', 'r', 'leaf'];
 const KINDS = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'Service'] as const;
 type Kind = (typeof KINDS)[number];
@@ -249,7 +250,7 @@ const exportTo = opt(fc.constantFrom(['.'], ['*'], ['a'], ['b', 'istio-system'],
 
 const destination = fc.record({ host: destinationHost, subset: opt(fc.constantFrom('v1', 'v2')), port: opt(fc.constantFrom(80, 9090)) });
 const match = fc.record(
-  { headers: fc.constantFrom({ 'x-lane': { exact: 'gray' } }, { 'x-lane': { exact: 'blue' } }, { 'x-lane': { exact: 'gray, no lane' } }, { 'x-user': { exact: '1' } }), sourceNamespace: fc.constantFrom('a', 'b'), port: fc.constantFrom(80, 9090), gateways: fc.constantFrom(['mesh'], ['gw']) },
+  { headers: fc.constantFrom({ 'x-lane': { exact: 'gray' } }, { 'x-lane': { exact: 'blue' } }, { 'x-lane': { exact: 'gray, no lane' } }, { baggage: { regex: baggageMemberRegex('lane', 'gray') } }, { baggage: { regex: baggageMemberRegex('env', 'blue') } }, { 'x-user': { exact: '1' } }), sourceNamespace: fc.constantFrom('a', 'b'), port: fc.constantFrom(80, 9090), gateways: fc.constantFrom(['mesh'], ['gw']) },
   { requiredKeys: [] },
 );
 const httpRoute = fc.oneof(
@@ -276,17 +277,20 @@ const SPECS: Record<Kind, fc.Arbitrary<Json>> = {
     ports: opt(fc.constantFrom([{ number: 80, name: 'http', protocol: 'HTTP' }], [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 9090, name: 'http2', protocol: 'HTTP' }])),
     endpoints: opt(fc.subarray([{ address: '10.0.0.1', labels: { version: 'v1' } }, { address: '10.0.0.2', labels: { version: 'v2' } }], { minLength: 1 })),
   }),
-  Service: fc.record({ ports: fc.constantFrom([{ port: 80, name: 'http' }], [{ port: 80, name: 'http' }, { port: 9090, name: 'grpc' }]) }),
+  Service: fc.record({ ports: fc.constantFrom([{ port: 80, name: 'http' }], [{ port: 9090, name: 'http' }], [{ port: 80, name: 'http' }, { port: 9090, name: 'grpc' }]) }),
 };
 
 /** JSON as YAML would give it: no undefined members. */
 const plain = (x: Json): Json => JSON.parse(JSON.stringify(x)) as Json;
 
-const anObject = fc.constantFrom<Kind>('VirtualService', 'VirtualService', 'DestinationRule', 'DestinationRule', 'ServiceEntry', 'Service').chain((kind) =>
+const anObject = fc.constantFrom<Kind>('VirtualService', 'VirtualService', 'DestinationRule', 'DestinationRule', 'ServiceEntry', 'ServiceEntry', 'Service', 'Service').chain((kind) =>
   fc.record({ kind: fc.constant(kind), namespace: fc.constantFrom(...NAMESPACES), name: kind === 'Service' ? fc.constantFrom('x', 'y', 'z') : fc.constantFrom(...NAMES), spec: SPECS[kind] }),
 );
-type Drawn = { kind: Kind; namespace: string; name: string; spec: Json };
-const toManifest = (o: Drawn) => object(o.kind, o.namespace, o.name, plain(o.spec));
+type Drawn = { kind: Kind; namespace: string; name: string; spec: Json; apiVersion?: string };
+const toManifest = (o: Drawn) => {
+  const m = object(o.kind, o.namespace, o.name, plain(o.spec));
+  return o.apiVersion !== undefined ? ({ ...m, apiVersion: o.apiVersion } as Manifest) : m;
+};
 const identity = (o: Drawn) => `${o.kind}/${o.namespace}/${o.name}`;
 
 const world = fc.record({
@@ -295,10 +299,13 @@ const world = fc.record({
   services: fc.boolean(),
   // A release-like skeleton the random objects meet: hosts routing to subsets of one another.
   skeleton: fc.boolean(),
+  // The lane header both sides are read with (diff --lane-header); baggage reads the member key from the objects.
+  laneHeader: fc.constantFrom('x-lane', 'x-lane', 'X-Lane', 'baggage', undefined),
 });
 
 const change = fc.record({
-  op: fc.constantFrom('replace', 'replace', 'delete', 'add', 'move'),
+  op: fc.constantFrom('replace', 'replace', 'delete', 'add', 'move', 'rename', 'regroup'),
+  name: fc.constantFrom(...NAMES),
   index: fc.nat({ max: 1000 }),
   drawn: anObject,
   respec: fc.record(SPECS),
@@ -312,11 +319,14 @@ const SERVICES: Drawn[] = [
 ];
 
 const SKELETON: Drawn[] = [
-  { kind: 'VirtualService', namespace: 'a', name: 'x', spec: { hosts: ['x'], http: [{ match: [{ headers: { 'x-lane': { exact: 'gray' } } }], route: [{ destination: { host: 'z', subset: 'v2' } }] }, { route: [{ destination: { host: 'z', subset: 'v1' }, weight: 90 }, { destination: { host: 'y.b.svc.cluster.local', subset: 'v1' }, weight: 10 }] }] } },
+  { kind: 'VirtualService', namespace: 'a', name: 'x', spec: { hosts: ['x'], http: [{ match: [{ headers: { 'x-lane': { exact: 'gray' } } }], route: [{ destination: { host: 'z', subset: 'v2' } }] }, { match: [{ port: 9090 }], route: [{ destination: { host: 'y.b.svc.cluster.local' } }] }, { route: [{ destination: { host: 'z', subset: 'v1' }, weight: 90 }, { destination: { host: 'y.b.svc.cluster.local', subset: 'v1' }, weight: 10 }] }] } },
   { kind: 'VirtualService', namespace: 'b', name: 'y', spec: { hosts: ['y'], http: [{ route: [{ destination: { host: 'y', subset: 'v1' } }] }] } },
   { kind: 'VirtualService', namespace: 'a', name: 'z', spec: { hosts: ['z'], http: [{ route: [{ destination: { host: 'z', subset: 'v1' } }] }] } },
   { kind: 'DestinationRule', namespace: 'a', name: 'z', spec: { host: 'z', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] } },
   { kind: 'DestinationRule', namespace: 'b', name: 'y', spec: { host: 'y', subsets: [{ name: 'v1', labels: { version: 'v1' } }] } },
+  { kind: 'VirtualService', namespace: 'b', name: 'out', spec: { hosts: ['out'], http: [{ route: [{ destination: { host: 'ext.example.com', subset: 'v1' } }] }] } },
+  { kind: 'ServiceEntry', namespace: 'b', name: 'q', spec: { hosts: ['ext.example.com'], resolution: 'STATIC', endpoints: [{ address: '10.0.0.1', labels: { version: 'v1' } }] } },
+  { kind: 'DestinationRule', namespace: 'b', name: 'ext', spec: { host: 'ext.example.com', subsets: [{ name: 'v1', labels: { version: 'v1' } }] } },
 ];
 
 function applyChange(objects: readonly Drawn[], c: fc.RecordValue<typeof change> extends infer T ? T : never): Drawn[] {
@@ -335,6 +345,14 @@ function applyChange(objects: readonly Drawn[], c: fc.RecordValue<typeof change>
     case 'move':
       if (i >= 0 && !out.some((o) => identity(o) === identity({ ...out[i]!, namespace: c.namespace }))) out[i] = { ...out[i]!, namespace: c.namespace };
       break;
+    case 'rename':
+      // Another name is another creation order (the model's stand-in for creationTimestamp).
+      if (i >= 0 && out[i]!.kind !== 'Service' && !out.some((o) => identity(o) === identity({ ...out[i]!, name: c.name }))) out[i] = { ...out[i]!, name: c.name };
+      break;
+    case 'regroup':
+      // Another version of the same group is the same object; another group is an object the model does not read.
+      if (i >= 0 && out[i]!.kind !== 'Service') out[i] = { ...out[i]!, apiVersion: c.index % 2 === 0 ? 'networking.istio.io/v1beta1' : 'example.com/v1' };
+      break;
   }
   return out;
 }
@@ -343,13 +361,13 @@ describe('diff shortcut on random hand-written worlds', () => {
   it('gives the every-row answer for one change of a VirtualService, DestinationRule, ServiceEntry or Service', () => {
     const stats = { changed: 0, leftOut: 0, byKind: new Map<string, number>() };
     fc.assert(
-      fc.property(world, change, ({ objects, services, skeleton }, c) => {
+      fc.property(world, change, ({ objects, services, skeleton, laneHeader }, c) => {
         const fixed = [...(services ? SERVICES : []), ...(skeleton ? SKELETON : [])];
         const drawn = [...fixed.filter((s) => !objects.some((o) => identity(o) === identity(s))), ...objects];
         const next = applyChange(drawn, c);
         const before = drawn.map(toManifest);
         const after = next.map(toManifest);
-        const report = assertBothWays(before, after);
+        const report = assertBothWays(before, after, laneHeader !== undefined ? { laneHeader } : {});
         if (report.traffic.length === 0) return;
         stats.changed++;
         const changedKinds = new Set(report.objects.map((o) => o.object.split(' ')[0]!));
