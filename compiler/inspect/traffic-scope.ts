@@ -99,7 +99,9 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
       const wildcard = vs.hosts.some((h) => h.includes('*'));
       // A host the key cannot tell from the service host (`a.b` and `a.b.svc.cluster.local` share key "a.b").
       for (const host of vs.hosts) if (!SERVICE_HOST.test(host)) dirtyRows.add(short(host));
-      if (dirtyDestinations.size === 0 || !destinationHosts(vs).some((h) => dirtyDestinations.has(h))) continue;
+      const destinations = destinationHosts(vs);
+      if (destinations === undefined) return everything;
+      if (!destinations.some((h) => dirtyDestinations.has(h))) continue;
       // A wildcard VirtualService may be the one chosen for any host.
       if (wildcard) return everything;
       for (const host of vs.hosts) dirtyRows.add(short(host)).add(short(host.toLowerCase()));
@@ -110,17 +112,35 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
   };
 }
 
-/** Every host a VirtualService's routes send or mirror to, lower case, as istio-route.ts resolves them. */
-function destinationHosts(vs: ModelVirtualService): string[] {
+/**
+ * Every host a VirtualService's HTTP routes send or mirror to, lower case, as istio-route.ts resolves them; undefined
+ * when a route is not the shape the simulator reads (a `route` that is not a list, a destination without a host):
+ * the simulator may then fail or read it otherwise, so only simulating every row gives its answer.
+ */
+function destinationHosts(vs: ModelVirtualService): string[] | undefined {
   const out: string[] = [];
-  const add = (host: unknown) => {
-    if (typeof host === 'string') out.push(resolveShortname(host, vs.namespace).toLowerCase());
+  const host = (d: unknown): boolean => {
+    const h = typeof d === 'object' && d !== null ? (d as { host?: unknown }).host : undefined;
+    if (typeof h !== 'string') return false;
+    out.push(resolveShortname(h, vs.namespace).toLowerCase());
+    return true;
   };
+  const entries = (list: unknown): readonly unknown[] | undefined => (list === undefined || list === null ? [] : Array.isArray(list) ? list : undefined);
+  const destination = (entry: unknown) => (typeof entry === 'object' && entry !== null ? (entry as { destination?: unknown }).destination : undefined);
   for (const r of vs.http) {
-    for (const d of r.route.route ?? []) add(d.destination?.host);
-    add(r.route.mirror?.host);
-    for (const m of r.route.mirrors ?? []) add(m.destination?.host);
+    const route = r.route as unknown;
+    if (typeof route !== 'object' || route === null) return undefined;
+    const { route: to, mirror, mirrors } = route as { route?: unknown; mirror?: unknown; mirrors?: unknown };
+    const sent = entries(to);
+    const mirrored = entries(mirrors);
+    if (sent === undefined || mirrored === undefined) return undefined;
+    for (const d of sent) if (!host(destination(d))) return undefined;
+    if (mirror && !host(mirror)) return undefined;
+    for (const m of mirrored) if (!host(destination(m))) return undefined;
   }
-  for (const r of [...vs.tcp, ...vs.tls]) for (const d of r.route ?? []) add(d.destination?.host);
+  // TCP and TLS routes are never read for a row (each is an HTTP request); their hosts are counted all the same,
+  // as far as they can be read.
+  for (const r of [...(entries(vs.tcp) ?? []), ...(entries(vs.tls) ?? [])])
+    for (const d of (typeof r === 'object' && r !== null ? entries((r as { route?: unknown }).route) : undefined) ?? []) host(destination(d));
   return out;
 }
