@@ -11,7 +11,9 @@
  * API rows, hosts not spelled `name.namespace.svc.cluster.local` (short names read ServiceEntries and the
  * namespaces to qualify them: istio-route.ts meshHost), and every host at all when a changed object can reach
  * lookups the reasoning above does not bound: a wildcard host, a delegate VirtualService, a different lane
- * header, Kubernetes Services present on one side only.
+ * header, Kubernetes Services present on one side only — and inputs it cannot read as the simulator does: a
+ * host with a space (it can spell another host's row key) or an HTTP route not in Istio's shape (a map for a
+ * list, a destination without a host), where the plain simulation's answer, or failure, is the only right one.
  */
 import type { Model } from '../model/model';
 import { ISTIO_GROUP, type Stored } from '../model/object-set';
