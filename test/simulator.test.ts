@@ -104,4 +104,17 @@ describe('route simulator', () => {
     ];
     assert.deepEqual(simulateIstio(objects, mesh()).destinations[0]!.endpoints, [{ address: '10.0.0.2', port: 80 }]);
   });
+  it("qualifies a delegate's short destination hosts with the delegate's namespace, not the root's", () => {
+    // istiod runs ResolveVirtualServiceShortnames on each delegate's own config before merging it into a root
+    // (pilot/pkg/model/virtualservice_controller.go), so `reviews` in a delegate of namespace team is
+    // reviews.team.svc.cluster.local whichever namespace the root is in.
+    const objects = [
+      vs({ hosts: ['api'], http: [{ name: 'root', delegate: { name: 'leaf', namespace: 'team' } }] }),
+      vs({ http: [{ name: 'leaf-route', route: [{ destination: { host: 'reviews' } }], mirror: { host: 'shadow' } }] }, 'leaf', 'team'),
+    ];
+    const hop = simulateIstio(objects, mesh());
+    assert.equal(hop.delegate?.ref, 'team/leaf');
+    assert.deepEqual(hop.destinations.map((d) => d.host), ['reviews.team.svc.cluster.local']);
+    assert.deepEqual(hop.mirrors?.map((m) => m.host), ['shadow.team.svc.cluster.local']);
+  });
 });

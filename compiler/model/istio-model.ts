@@ -13,6 +13,7 @@
  */
 import { ISTIO_GROUP, type ObjectSet, type Stored } from './object-set';
 import type {
+  Destination,
   DestinationRuleSpec,
   GatewayServer,
   GatewaySpec,
@@ -360,12 +361,29 @@ function expandDelegates(vs: ModelVirtualService, byRef: ReadonlyMap<string, Mod
       continue;
     }
     delegate.http.forEach((sub, index) => {
-      const merged = mergeRoute(r.route, sub.route);
+      const merged = mergeRoute(r.route, delegate.namespace === vs.namespace ? sub.route : qualifiedHosts(sub.route, delegate.namespace));
       if (merged) http.push({ route: merged, index: r.index, delegate: { ref, index } });
       else problems.push(`route ${r.route.name ?? `#${r.index}`}: route ${sub.route.name ?? `#${index}`} of delegate ${ref} conflicts with the root's match and is dropped, as istiod drops it.`);
     });
   }
   return { ...vs, http, problems };
+}
+
+/**
+ * A delegate's short destination hosts name services of the delegate's own namespace: istiod qualifies every
+ * VirtualService's short hosts with its own namespace before it merges a delegate into its root
+ * (pilot/pkg/model/virtualservice_controller.go: ResolveVirtualServiceShortnames on the delegate's config).
+ * Written out here, so that later readers, which qualify with the root's namespace, cannot misread them.
+ */
+function qualifiedHosts(route: HttpRoute, namespace: string): HttpRoute {
+  const destination = <T extends { destination?: Destination }>(d: T): T =>
+    d?.destination && typeof d.destination.host === 'string' ? { ...d, destination: { ...d.destination, host: resolveShortname(d.destination.host, namespace) } } : d;
+  return {
+    ...route,
+    ...(Array.isArray(route.route) ? { route: route.route.map(destination) } : {}),
+    ...(route.mirror && typeof route.mirror.host === 'string' ? { mirror: { ...route.mirror, host: resolveShortname(route.mirror.host, namespace) } } : {}),
+    ...(Array.isArray(route.mirrors) ? { mirrors: route.mirrors.map(destination) } : {}),
+  };
 }
 
 function mergeRoute(root: HttpRoute, sub: HttpRoute): HttpRoute | undefined {
