@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from './diagnostics';
 import type { Plan } from './plan';
+import { namesIn } from './plan';
 
 type Finding = Omit<Diagnostic, 'file' | 'position'>;
 
@@ -15,7 +16,7 @@ export function checkDeadConfig(plan: Plan): Finding[] {
   if (!plan.entry.declared || plan.entry.gateway !== undefined || !plan.targets.some((t) => t === 'istio' || t === 'asm')) return [];
   const out: Finding[] = [];
   for (const service of plan.services) {
-    if (!service.canary || !plan.entry.services.includes(service.name)) continue;
+    if (!service.canary || !namesIn(plan.entry.services).has(service.name)) continue;
     const own = plan.entry.rules.filter((r) => r.service === service.name);
     const rules = own.map((r) => `"${r.name}"`);
     const last = own[own.length - 1];

@@ -11,7 +11,7 @@
 import type { Diagnostic, SpecPath } from './diagnostics';
 import { isDnsSubdomain, labelKeyProblem, labelValueProblem } from './kubernetes-syntax';
 import type { Plan } from './plan';
-import { runsService } from './plan';
+import { lanesByService, lanesRunning } from './plan';
 import type { ReleaseSpec } from './spec/schema';
 import { toLabel } from './suggest';
 
@@ -29,6 +29,8 @@ export function checkNames(spec: ReleaseSpec, plan: Plan): Found[] {
     if (lane.namespace !== undefined && !isLabel(lane.namespace))
       bad(['spec', 'lanes', name, 'namespace'], `Namespace "${lane.namespace}" of lane "${name}" is not a Kubernetes namespace name (a lowercase RFC 1123 label: a-z, 0-9, "-", 63 characters at most).`, `rename it to "${toLabel(lane.namespace) || 'lane-namespace'}"`);
   }
+  // Only these lanes fill a template per service; each is visited for the services it runs.
+  const templated = lanesByService(plan.lanes.filter((lane) => lane.kind === 'serviceName' || lane.kind === 'endpoints'));
   for (const service of plan.services) {
     const own = s.services[service.name];
     if (own?.host !== undefined && hostProblem(own.host))
@@ -40,8 +42,7 @@ export function checkNames(spec: ReleaseSpec, plan: Plan): Found[] {
         bad(['spec', 'services', service.name, 'ports', i, 'name'], `Port name "${p.name}" is not a Kubernetes port name: ${portNameProblem(p.name)}.`, `e.g. "http-${p.number}"`);
     });
     // Templates (serviceName, host) are checked once filled in, per service: that is the name that is used.
-    for (const lane of plan.lanes) {
-      if (!runsService(lane, service.name)) continue;
+    for (const lane of lanesRunning(templated, service.name)) {
       const destination = service.resolution[lane.name];
       if (!destination || destination.lane !== lane.name) continue;
       if (lane.kind === 'serviceName') {

@@ -15,7 +15,7 @@ import {
   RETRY_ON_TOKENS,
 } from './kubernetes-syntax';
 import type { Plan } from './plan';
-import { runsService } from './plan';
+import { namesIn, runsService } from './plan';
 import { circuitBreakerExpressionProblem } from './rules/traefik-circuit-breaker';
 import { DNS_LABEL, type ReleaseSpec, type Resilience, type StringMatch, type Weights } from './spec/schema';
 import { checkBaggage } from './check-baggage';
@@ -220,7 +220,7 @@ export function check(spec: ReleaseSpec, plan: Plan, step: number | undefined): 
   if (s.trafficLabel?.scope === 'workload' && !s.trafficLabel.workloadSelector)
     report('GL232', 'error', ['spec', 'trafficLabel', 'scope'], 'A TrafficLabel of scope workload needs trafficLabel.workloadSelector, the labels of the workloads it applies to.', 'add workloadSelector: { app: <name> }, or use scope namespace');
   for (const [k, v] of Object.entries(spec.metadata.labels ?? {})) labelCheck(report, ['metadata', 'labels', k], k, v);
-  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => !plan.entry.services.includes(r))))
+  if (!header && plan.lanes.some((l) => !l.baseline && l.runs.some((r) => !namesIn(plan.entry.services).has(r))))
     report('GL220', 'warning', ['spec', 'lanes'], 'No trafficLabel.header is set, so lanes are chosen at the entry only; lane copies of services behind the entry are reached only by canary splits.', 'add trafficLabel: { header: x-lane }');
 
   resilienceCheck(report, ['spec', 'entry', 'resilience'], entry.resilience);

@@ -17,6 +17,9 @@ import { compileOptionsDiagnostics } from './compile-options';
 import { emittedIdentityDiagnostics, sourceOf } from './emitted-identities';
 import { plainDataDiagnostics } from './plain-data';
 import { kubernetesObjectSize } from './rules/checks/kubernetes-object-size';
+import { kubernetesUniqueIdentities } from './rules/checks/kubernetes-unique-identities';
+import { RULES } from './rules/registry';
+import type { Rule } from './rules/rule';
 
 export interface CompileOptions {
   /** File name for diagnostics. */
@@ -119,7 +122,7 @@ function compileValid(
     // Collisions come from the spec's names: reported with both sources, and the self-check (which would
     // blame graylane for the same objects) is skipped for this target.
     const collisions = emittedIdentityDiagnostics(target, emitted.manifests);
-    diagnostics.push(...emitted.diagnostics.map(place), ...collisions.map(place), ...(collisions.length > 0 ? [] : selfCheck(target, emitted.manifests).map(place)));
+    diagnostics.push(...emitted.diagnostics.map(place), ...collisions.map(place), ...(collisions.length > 0 ? [] : selfCheck(target, emitted.manifests, RULES_AFTER_IDENTITY_CHECK).map(place)));
     outputs.push({ target, manifests: emitted.manifests });
   }
   if (hasErrors(diagnostics)) return failed(diagnostics, spec, plan);
@@ -127,11 +130,17 @@ function compileValid(
 }
 
 /**
+ * The self-check once emittedIdentityDiagnostics found no collision: kubernetes-unique-identities runs the same
+ * `identityCollisions` on the same manifests, so it cannot find one either.
+ */
+const RULES_AFTER_IDENTITY_CHECK = RULES.filter((r) => r.name !== kubernetesUniqueIdentities.name);
+
+/**
  * The policy rules that hold in every environment, run on graylane's own output: a finding here is a graylane
  * bug, reported rather than shipped.
  */
-export function selfCheck(target: Target, manifests: readonly Manifest[]): Diagnostic[] {
-  return runRules(manifests, { environment: 'dev' })
+export function selfCheck(target: Target, manifests: readonly Manifest[], rules: readonly Rule[] = RULES): Diagnostic[] {
+  return runRules(manifests, { environment: 'dev', rules })
     .filter((f) => f.level === 'mandatory')
     .map((f) => (f.rule === kubernetesObjectSize.name ? oversized(target, f.object as Manifest, f.message) : {
       code: 'GL500',

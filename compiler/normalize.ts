@@ -20,7 +20,7 @@ import type {
   ServicePort,
   WeightedLane,
 } from './plan';
-import { runsService } from './plan';
+import { lanesByService, lanesRunning, runsService } from './plan';
 import type { Entry, EntryRule, Lane, MethodMatch, PathMatch, ReleaseSpec, StringMatch, Weights } from './spec/schema';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -33,6 +33,10 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
   const baseline = laneEntries.find(([, l]) => l.baseline === true)?.[0] ?? laneEntries[0]?.[0] ?? '';
   const lanes = laneEntries.map(([name, lane]) => normalizeLane(name, lane, name === baseline, serviceNames));
   const laneByName = new Map(lanes.map((l) => [l.name, l]));
+  const resolvers = laneResolvers(lanes);
+  const runningByService = lanesByService(resolvers.map((r) => ({ runs: r.lane.runs, index: r.index })));
+  // By lane index: whether the lane runs the service of the current iteration (set, then cleared, per service).
+  const runsCurrent = new Uint8Array(lanes.length);
 
   const services: PlanService[] = serviceNames.map((name) => {
     const s = spec.spec.services[name]!;
@@ -41,10 +45,21 @@ export function normalize(spec: ReleaseSpec, step = 0): Plan {
       ? s.ports.map((p) => ({ number: p.number, name: p.name ?? `http-${p.number}`, protocol: p.protocol ?? 'HTTP', targetPort: p.targetPort ?? p.number }))
       : [{ number: s.port ?? 80, name: `http-${s.port ?? 80}`, protocol: 'HTTP', targetPort: s.port ?? 80 }];
     const resolution: Record<string, Destination> = {};
-    for (const lane of lanes) {
-      const serving = resolveLane(lane, name, laneByName, baseline);
-      resolution[lane.name] = destinationOf(laneByName.get(serving)!, name, host, namespace);
+    // Lanes served by the same lane share one Destination (most lanes fall back to the baseline for most
+    // services): one object per serving lane instead of one per service × lane. Destinations are readonly.
+    const byServingLane = new Map<string, Destination>();
+    const running = lanesRunning(runningByService, name);
+    for (const lane of running) runsCurrent[lane.index] = 1;
+    for (const resolver of resolvers) {
+      const serving = servingLane(resolver, runsCurrent, baseline);
+      let destination = byServingLane.get(serving);
+      if (destination === undefined) {
+        destination = destinationOf(laneByName.get(serving)!, name, host, namespace);
+        byServingLane.set(serving, destination);
+      }
+      resolution[resolver.lane.name] = destination;
     }
+    for (const lane of running) runsCurrent[lane.index] = 0;
     const canaryWeights = spec.spec.canary?.[name];
     const resilience = s.resilience ?? spec.spec.resilience;
     return {
@@ -175,6 +190,37 @@ function laneKind(lane: Lane): LaneKind {
   if (lane.serviceName) return 'serviceName';
   if (lane.selector) return 'selector';
   return 'service';
+}
+
+/** A lane, its index among the plan's lanes, and its fallback lanes that exist (name and index), in order. */
+interface LaneResolver {
+  readonly lane: PlanLane;
+  readonly index: number;
+  readonly fallbacks: readonly { readonly name: string; readonly index: number }[];
+}
+
+function laneResolvers(lanes: readonly PlanLane[]): LaneResolver[] {
+  const indexOf = new Map(lanes.map((l, i) => [l.name, i]));
+  return lanes.map((lane, index) => {
+    const fallbacks: { name: string; index: number }[] = [];
+    if (!lane.strict) {
+      for (const name of lane.fallback) {
+        const fallbackIndex = indexOf.get(name);
+        if (fallbackIndex !== undefined) fallbacks.push({ name, index: fallbackIndex });
+      }
+    }
+    return { lane, index, fallbacks };
+  });
+}
+
+/**
+ * What `resolveLane` answers for one service, given which lanes run it (`runs`, by lane index): normalize's
+ * loop over services × lanes reads array slots instead of looking the service up in each lane's Set.
+ */
+function servingLane(resolver: LaneResolver, runs: Uint8Array, baseline: string): string {
+  if (runs[resolver.index] === 1) return resolver.lane.name;
+  for (const fallback of resolver.fallbacks) if (runs[fallback.index] === 1) return fallback.name;
+  return baseline;
 }
 
 /** The lane that serves `service` for requests of `lane`: itself, else its fallback list in order, else the baseline. */

@@ -180,18 +180,71 @@ export interface Plan {
   readonly exportTo?: readonly string[];
 }
 
-/** Each lane's `runs` as a Set, built on first use; `runs` is readonly, so the Set never goes stale. */
-const runsSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** Each readonly list of names (a lane's `runs`, a caller split's `services`) as a Set, built on first use. */
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** A plan's readonly list of names as a Set, for membership in constant time (`includes` per service was quadratic). */
+export function namesIn(names: readonly string[]): ReadonlySet<string> {
+  let set = nameSets.get(names);
+  if (set === undefined) {
+    set = new Set(names);
+    nameSets.set(names, set);
+  }
+  return set;
+}
+
+/**
+ * The services `lane` runs, as a Set. Loops over services × lanes fetch it once per lane (outside the loop
+ * over services) rather than through `runsService` for every pair: the WeakMap lookup costs more than the test.
+ */
+export function laneMembers(lane: Pick<PlanLane, 'runs'>): ReadonlySet<string> {
+  return namesIn(lane.runs);
+}
+
+/**
+ * For each service, the lanes of `lanes` that run it, in the order of `lanes`: what a loop over services ×
+ * lanes that skips the lanes not running the service visits, found from the lanes' own lists (each lane runs
+ * a few services) rather than by testing every pair. A lane listing a service twice is listed once.
+ */
+export function lanesByService<L extends Pick<PlanLane, 'runs'>>(lanes: readonly L[]): ReadonlyMap<string, readonly L[]> {
+  const byService = new Map<string, L[]>();
+  for (const lane of lanes) {
+    for (const service of lane.runs) {
+      const running = byService.get(service);
+      if (running === undefined) byService.set(service, [lane]);
+      else if (running[running.length - 1] !== lane) running.push(lane);
+    }
+  }
+  return byService;
+}
+
+const NO_LANES: readonly never[] = [];
+
+/** Each plan's lanes by name, built on first use (the lanes are readonly). */
+const lanesByName = new WeakMap<readonly PlanLane[], ReadonlyMap<string, PlanLane>>();
+
+/** The lane named `name`, in constant time: `plan.lanes.find` for every service × lane made emitting quadratic. */
+export function laneNamed(plan: Pick<Plan, 'lanes'>, name: string): PlanLane | undefined {
+  let byName = lanesByName.get(plan.lanes);
+  if (byName === undefined) {
+    const map = new Map<string, PlanLane>();
+    // The first of equal names, as `find` gives.
+    for (const lane of plan.lanes) if (!map.has(lane.name)) map.set(lane.name, lane);
+    byName = map;
+    lanesByName.set(plan.lanes, byName);
+  }
+  return byName.get(name);
+}
+
+/** The lanes running `service` in a `lanesByService` map (none when it is not there). */
+export function lanesRunning<L>(byService: ReadonlyMap<string, readonly L[]>, service: string): readonly L[] {
+  return byService.get(service) ?? NO_LANES;
+}
 
 /**
  * Whether `lane` runs `service`, in constant time: `runs.includes` for every service × lane (normalize, the
  * emitters, the checks) made compile quadratic in the number of services.
  */
 export function runsService(lane: Pick<PlanLane, 'runs'>, service: string): boolean {
-  let set = runsSets.get(lane.runs);
-  if (set === undefined) {
-    set = new Set(lane.runs);
-    runsSets.set(lane.runs, set);
-  }
-  return set.has(service);
+  return laneMembers(lane).has(service);
 }

@@ -23,61 +23,141 @@ const MAX_IMPLICIT_KEY = 1024;
 class NotCovered extends Error {}
 const NOT_COVERED = new NotCovered();
 
+/**
+ * The pieces of the document being printed, joined once at its end: the document is then one flat string, and
+ * no rope of intermediate strings outlives it (those ropes were most of the printer's garbage-collection time).
+ */
+let out: string[] = [];
+
 /** The YAML of one document, as `yaml.stringify` prints it, or `undefined` when the value is not covered. */
 export function printYaml(value: unknown): string | undefined {
+  // Saved and restored, so a getter that prints YAML itself cannot mix its text into this document.
+  const outer = out;
+  out = [];
   try {
-    if (Array.isArray(value)) return `${isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, '', 0)}\n`;
-    if (isPlainObject(value)) return `${hasEntries(value) ? mapping(value, '', 0) : '{}'}\n`;
-    return undefined;
+    if (Array.isArray(value) ? !isPlainArray(value) : !isPlainObject(value)) return undefined;
+    node(value, 0, false);
+    out.push('\n');
+    return out.join('');
   } catch (e) {
     if (e === NOT_COVERED) return undefined;
     throw e;
+  } finally {
+    out = outer;
   }
 }
 
 /**
- * A block mapping whose first line starts where the caller is; later lines start with `indent`. Entries whose
- * value is `undefined` are left out, as in JSON.
+ * Printed forms, computed once per distinct string: manifests repeat the same keys, names, hosts and labels
+ * thousands of times. The printed form depends on the string alone (and, for keys, on the nesting level), so a
+ * cache can only make printing faster, never different. Emptied when it grows past CACHE_LIMIT entries, so a
+ * long-lived process does not keep every string it ever printed.
  */
-function mapping(object: Record<string, unknown>, indent: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw NOT_COVERED;
-  const inner = `${indent}  `;
-  let out = '';
-  for (const key of Object.keys(object)) {
-    const value = object[key];
-    if (value === undefined) continue;
-    const printedKey = string(key, indent === '');
-    if (printedKey.length > MAX_IMPLICIT_KEY) throw NOT_COVERED;
-    const entry = `${printedKey}:${entryValue(value, inner, depth)}`;
-    out += out === '' ? entry : `\n${indent}${entry}`;
+const CACHE_LIMIT = 1 << 17;
+let cached = 0;
+/**
+ * Levels with tables made in advance; deeper ones (never emitted by graylane) are computed each time. Made in
+ * advance rather than on first use, so the optimised printer never meets a table it has not seen.
+ */
+const TABLE_LEVELS = 64;
+const levels = Array.from({ length: TABLE_LEVELS }, (_, level) => level);
+/** Per nesting level: a line break, the indentation, the printed key and `:`. */
+const keyLines: readonly Map<string, string>[] = levels.map(() => new Map());
+/**
+ * The first key of a mapping that starts on the current line: at the top of the document ([0]) or right after
+ * `- ` ([1]): the printed key and `:`.
+ */
+const inlineKeys = [new Map<string, string>(), new Map<string, string>()] as const;
+/** A scalar string after `key:`: a space and the printed string. */
+const spacedValues = new Map<string, string>();
+/** A scalar string as a sequence item, after `- `. */
+const bareValues = new Map<string, string>();
+/** Per nesting level: a line break and the indentation. */
+const lineStarts: readonly string[] = levels.map(indentedLine);
+/** Per nesting level: a line break, the indentation and `- `. */
+const itemStarts: readonly string[] = levels.map((level) => `${indentedLine(level)}- `);
+
+function indentedLine(level: number): string {
+  return `\n${'  '.repeat(level)}`;
+}
+
+function remember(cache: Map<string, string>, text: string, printed: string): string {
+  if (++cached > CACHE_LIMIT) {
+    cached = 1;
+    for (const level of keyLines) level.clear();
+    for (const place of inlineKeys) place.clear();
+    spacedValues.clear();
+    bareValues.clear();
   }
-  return out;
+  cache.set(text, printed);
+  return printed;
 }
 
-/** What follows `key:`: a scalar or empty collection on the same line, a collection on the next lines. */
-function entryValue(value: unknown, inner: string, depth: number): string {
-  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? ' []' : `\n${inner}${sequence(value, inner, depth + 1)}`;
-  if (isPlainObject(value)) return hasEntries(value) ? `\n${inner}${mapping(value, inner, depth + 1)}` : ' {}';
-  return ` ${scalar(value)}`;
+function lineStart(level: number): string {
+  return level < TABLE_LEVELS ? lineStarts[level]! : indentedLine(level);
 }
 
-/** A block sequence: `- ` items; an item that is a collection continues on the item's own line. */
-function sequence(items: unknown[], indent: string, depth: number): string {
-  if (depth > MAX_DEPTH || !isPlainArray(items)) throw NOT_COVERED;
-  const inner = `${indent}  `;
-  let out = '';
-  // Indexed, not `for…of`, only for speed; a hole reads as `undefined`, which `yaml` prints as null too.
-  for (let i = 0; i < items.length; i++) {
-    const item = `- ${sequenceItem(items[i], inner, depth)}`;
-    out += i === 0 ? item : `\n${indent}${item}`;
-  }
-  return out;
+function itemStart(level: number): string {
+  return level < TABLE_LEVELS ? itemStarts[level]! : `${indentedLine(level)}- `;
 }
 
-function sequenceItem(value: unknown, inner: string, depth: number): string {
-  if (Array.isArray(value)) return isPlainArray(value) && value.length === 0 ? '[]' : sequence(value, inner, depth + 1);
-  if (isPlainObject(value)) return hasEntries(value) ? mapping(value, inner, depth + 1) : '{}';
-  return value === undefined ? 'null' : scalar(value);
+function keyLine(key: string, level: number): string {
+  if (level >= TABLE_LEVELS) return `${indentedLine(level)}${implicitKey(key, false)}:`;
+  const cache = keyLines[level]!;
+  return cache.get(key) ?? remember(cache, key, `${lineStarts[level]!}${implicitKey(key, level === 0)}:`);
+}
+
+function inlineKey(key: string, level: number): string {
+  const cache = inlineKeys[level === 0 ? 0 : 1];
+  return cache.get(key) ?? remember(cache, key, `${implicitKey(key, level === 0)}:`);
+}
+
+function implicitKey(key: string, topLevel: boolean): string {
+  const printed = string(key, topLevel);
+  if (printed.length > MAX_IMPLICIT_KEY) throw NOT_COVERED;
+  return printed;
+}
+
+/**
+ * Prints `value` after `key:` (`afterKey`: a scalar or empty collection on the same line after a space, a
+ * collection from the next line) or where the line already holds `- ` or nothing (the start of the document):
+ * a collection's first entry on the current line. A collection's entries are at `level`.
+ *
+ * Mappings and sequences are one function, not four that call each other: the optimising compiler then
+ * compiles one recursive function once instead of copies of each inlined into the others, which cost more
+ * time than the printing of a large stream (measured: `node --trace-opt`).
+ */
+function node(value: unknown, level: number, afterKey: boolean): void {
+  if (typeof value === 'string') {
+    out.push(afterKey ? (spacedValues.get(value) ?? remember(spacedValues, value, ` ${string(value, false)}`)) : (bareValues.get(value) ?? remember(bareValues, value, string(value, false))));
+  } else if (Array.isArray(value)) {
+    if (!isPlainArray(value)) throw NOT_COVERED;
+    if (value.length === 0) {
+      out.push(afterKey ? ' []' : '[]');
+      return;
+    }
+    if (level > MAX_DEPTH) throw NOT_COVERED;
+    if (afterKey) out.push(lineStart(level));
+    // A block sequence of `- ` items. Indexed, not `for…of`, only for speed; a hole reads as `undefined`,
+    // which `yaml` prints as null too.
+    for (let i = 0; i < value.length; i++) {
+      out.push(i === 0 ? '- ' : itemStart(level));
+      node(value[i], level + 1, false);
+    }
+  } else if (isPlainObject(value)) {
+    if (level > MAX_DEPTH) throw NOT_COVERED;
+    // A block mapping. Entries whose value is `undefined` are left out, as in JSON; none left prints `{}`.
+    let printed = 0;
+    for (const key of Object.keys(value)) {
+      const entry = value[key];
+      if (entry === undefined) continue;
+      out.push(printed === 0 && !afterKey ? inlineKey(key, level) : keyLine(key, level));
+      printed++;
+      node(entry, level + 1, true);
+    }
+    if (printed === 0) out.push(afterKey ? ' {}' : '{}');
+  } else if (afterKey) out.push(` ${scalar(value)}`);
+  else out.push(value === undefined ? 'null' : scalar(value));
 }
 
 function scalar(value: unknown): string {
@@ -99,7 +179,8 @@ function number(value: number): string {
   if (Number.isNaN(value)) return '.nan';
   if (value === Infinity) return '.inf';
   if (value === -Infinity) return '-.inf';
-  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  // For finite numbers JSON.stringify is ToString (ECMA-262 SerializeJSONProperty), so String() gives the same.
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 /** Letters first, then letters, digits and `_./-`: plain, unless it is one of the words for null or a boolean. */
@@ -160,9 +241,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isPlainArray(value: unknown[]): boolean {
   return Object.getPrototypeOf(value) === Array.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
-}
-
-function hasEntries(object: Record<string, unknown>): boolean {
-  for (const key in object) if (Object.hasOwn(object, key) && object[key] !== undefined) return true;
-  return false;
 }

@@ -150,6 +150,45 @@ describe('YAML printer', () => {
     }
   });
 
+  it('prints the same string as yaml does wherever it stands: top-level key, nested key, value, item', () => {
+    // The printer caches each string's printed form per place; the places must not share an answer.
+    for (const text of ['---x', '...', 'a: b', 'null', 'plain', '"q"', '1e3', '- a']) {
+      const doc = { [text]: { [text]: text, list: [text, { [text]: [text] }] }, after: { [text]: text } };
+      assert.equal(printYaml(doc), reference(doc), JSON.stringify(text));
+      assert.equal(printYaml([doc, text]), reference([doc, text]), JSON.stringify(text));
+    }
+  });
+
+  it('prints nesting deeper than its prepared indentation tables as yaml does', () => {
+    let deep: unknown = 'leaf';
+    for (let level = 0; level < 150; level++) deep = level % 3 === 0 ? [deep, 'x'] : level % 3 === 1 ? { key: deep, other: 1 } : [{ a: deep }];
+    const doc = { root: deep };
+    assert.equal(printYaml(doc), reference(doc));
+  });
+
+  it('prints the same bytes after its caches fill up and are emptied', () => {
+    // More distinct strings than the caches hold (2^17): they are emptied in the middle of this document.
+    const count = (1 << 17) + 1000;
+    const doc: Record<string, string> = {};
+    for (let i = 0; i < count; i++) doc[`k${i}`] = `v${i}`;
+    const expected = Array.from({ length: count }, (_, i) => `k${i}: v${i}\n`).join('');
+    assert.equal(printYaml(doc), expected);
+    const again = { k1: 'v1', nested: { k1: ['v1', 'null'] } };
+    assert.equal(printYaml(again), reference(again));
+  });
+
+  it('keeps a document whole when a getter prints another one while it is printed', () => {
+    const inner = { x: [1, 'two'] };
+    const doc = {
+      before: 'a',
+      get during() {
+        return printYaml(inner)?.replaceAll('\n', ' ');
+      },
+      after: ['b'],
+    };
+    assert.equal(printYaml(doc), reference(doc));
+  });
+
   it('prints numbers and empty collections as yaml does', () => {
     assert.equal(printYaml({ a: [1.5, -0, 1e21, NaN, Infinity, -Infinity, null, undefined], b: {}, c: [], d: [{}, []], e: undefined }), 'a:\n  - 1.5\n  - -0\n  - 1e+21\n  - .nan\n  - .inf\n  - -.inf\n  - null\n  - null\nb: {}\nc: []\nd:\n  - {}\n  - []\n');
   });

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { diffMarkdown, diffReleases, diffText } from '../../compiler/inspect/diff';
+import { diffMarkdown, diffReleases, diffText, type DiffSide } from '../../compiler/inspect/diff';
 import type { CliIo } from '../io';
 import { loadInput } from '../inputs';
 import { parseStep } from './shared';
@@ -25,14 +25,15 @@ export function diffCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json', 'text']).default('markdown'))
     .action((oldRef: string, newRef: string, opts: DiffFlags) => {
       const step = (s: number | undefined) => (s ?? opts.step) !== undefined ? { step: (s ?? opts.step)! } : {};
-      const before = loadInput(oldRef, io.cwd, step(opts.oldStep));
-      const after = loadInput(newRef, io.cwd, step(opts.newStep));
       const label = (ref: string, s: number | undefined) => ((s ?? opts.step) !== undefined ? `${ref} (step ${s ?? opts.step})` : ref);
-      const report = diffReleases(
-        { label: label(oldRef, opts.oldStep), objects: before.objects, ...(before.plan ? { plan: before.plan } : {}) },
-        { label: label(newRef, opts.newStep), objects: after.objects, ...(after.plan ? { plan: after.plan } : {}) },
-        opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {},
-      );
+      // Only the objects and the plan are kept: the rest of an input (its locator) is garbage before the next loads.
+      const side = (ref: string, s: number | undefined): DiffSide => {
+        const input = loadInput(ref, io.cwd, step(s));
+        return { label: label(ref, s), objects: input.objects, ...(input.plan ? { plan: input.plan } : {}) };
+      };
+      const before = side(oldRef, opts.oldStep);
+      const after = side(newRef, opts.newStep);
+      const report = diffReleases(before, after, opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {});
       io.stdout(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'text' ? diffText(report) : diffMarkdown(report));
     });
 }

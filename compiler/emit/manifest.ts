@@ -34,17 +34,15 @@ export function objectMetadata(
   name: string,
   extra: { service?: string; lane?: string } = {},
 ): Manifest['metadata'] {
-  return {
-    name,
-    namespace: plan.namespace,
-    labels: {
-      ...plan.labels,
-      [MANAGED_BY]: 'graylane',
-      [RELEASE_LABEL]: plan.release,
-      ...(extra.service !== undefined ? { [SERVICE_LABEL]: extra.service } : {}),
-      ...(extra.lane !== undefined ? { [LANE_LABEL]: extra.lane } : {}),
-    },
-  };
+  // Assignments rather than spreads of optional parts: the same keys in the same order (a key the spec's
+  // labels already hold keeps its place and takes the new value, as with a spread), and much less code for the
+  // optimising compiler, which compiles this once per emitter that inlines it.
+  const labels: Record<string, string> = { ...plan.labels };
+  labels[MANAGED_BY] = 'graylane';
+  labels[RELEASE_LABEL] = plan.release;
+  if (extra.service !== undefined) labels[SERVICE_LABEL] = extra.service;
+  if (extra.lane !== undefined) labels[LANE_LABEL] = extra.lane;
+  return { name, namespace: plan.namespace, labels };
 }
 
 /**

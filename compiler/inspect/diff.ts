@@ -12,6 +12,7 @@ import { modelOf } from '../model/model';
 import { requestClasses, type RequestClass } from './request-classes';
 import { sameData } from './same-data';
 import { trafficTable, type TrafficContext } from './traffic';
+import { EVERY_ROW, trafficScope } from './traffic-scope';
 
 export interface DiffSide {
   readonly label: string;
@@ -40,7 +41,15 @@ export interface DiffReport {
   readonly mermaid?: string;
 }
 
-export function diffReleases(before: DiffSide, after: DiffSide, context: TrafficContext = {}): DiffReport {
+export interface DiffOptions {
+  /**
+   * Simulate every request class, also those no change can reach (traffic-scope.ts): the plain computation
+   * the tests compare the default with.
+   */
+  readonly everyClass?: boolean;
+}
+
+export function diffReleases(before: DiffSide, after: DiffSide, context: TrafficContext = {}, options: DiffOptions = {}): DiffReport {
   const ctx = (side: DiffSide): TrafficContext => ({
     ...context,
     ...(side.plan?.laneHeader !== undefined ? { laneHeader: side.plan.laneHeader } : {}),
@@ -51,10 +60,15 @@ export function diffReleases(before: DiffSide, after: DiffSide, context: Traffic
   // The same requests on both sides: the union of the classes either side tells apart.
   const beforeModel = modelOf(before.objects);
   const afterModel = modelOf(after.objects);
+  const oldHeader = ctx(before).laneHeader ?? ctx(after).laneHeader;
+  const newHeader = ctx(after).laneHeader ?? ctx(before).laneHeader;
+  // Rows no change can reach are the same on both sides and never shown: they are not simulated.
+  const scope = options.everyClass === true ? EVERY_ROW : trafficScope(beforeModel, afterModel, oldHeader?.toLowerCase() === newHeader?.toLowerCase());
+  const wanted = (host: string) => scope.meshHostMayDiffer(host);
   const classes = new Map<string, RequestClass>();
-  for (const c of [...requestClasses(afterModel, withLanes(after)), ...requestClasses(beforeModel, withLanes(before))]) if (!classes.has(c.key)) classes.set(c.key, c);
-  const old = trafficTable(beforeModel, [...classes.values()], ctx(before).laneHeader ?? ctx(after).laneHeader);
-  const neu = trafficTable(afterModel, [...classes.values()], ctx(after).laneHeader ?? ctx(before).laneHeader);
+  for (const c of [...requestClasses(afterModel, withLanes(after), wanted), ...requestClasses(beforeModel, withLanes(before), wanted)]) if (!classes.has(c.key)) classes.set(c.key, c);
+  const old = trafficTable(beforeModel, [...classes.values()], oldHeader);
+  const neu = trafficTable(afterModel, [...classes.values()], newHeader);
   const traffic: TrafficChange[] = [];
   for (const where of [...new Set([...old.keys(), ...neu.keys()])].sort()) {
     const b = old.get(where)?.text;
@@ -69,7 +83,7 @@ export function diffReleases(before: DiffSide, after: DiffSide, context: Traffic
     const was = oldObjects.get(object);
     const now = newObjects.get(object);
     // The same data prints the same: only objects that may differ are printed.
-    if (was !== undefined && now !== undefined && sameData(was, now)) continue;
+    if (was !== undefined && now !== undefined && (scope.knownSame(was, now) || sameData(was, now))) continue;
     const b = was !== undefined ? manifestToYaml(was) : undefined;
     const a = now !== undefined ? manifestToYaml(now) : undefined;
     if (b === a) continue;

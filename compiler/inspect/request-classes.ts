@@ -27,7 +27,11 @@ export interface ClassContext {
   readonly baggageKey?: string;
 }
 
-export function requestClasses(model: Model, context: ClassContext = {}): RequestClass[] {
+/**
+ * `meshHostWanted` leaves out the sidecar classes of hosts it declines (diff: hosts no change can reach, see
+ * traffic-scope.ts); every other class is always made.
+ */
+export function requestClasses(model: Model, context: ClassContext = {}, meshHostWanted: (host: string) => boolean = () => true): RequestClass[] {
   const out = new Map<string, RequestClass>();
   const add = (c: RequestClass) => {
     if (!out.has(c.key)) out.set(c.key, c);
@@ -41,6 +45,7 @@ export function requestClasses(model: Model, context: ClassContext = {}): Reques
     if (vs.isDelegate) continue;
     for (const gateway of vs.gateways) {
       for (const host of vs.hosts) {
+        if (gateway === 'mesh' && !meshHostWanted(host)) continue;
         const authority = host.startsWith('*') ? `any${host.slice(1)}`.replace(/^any$/, 'any.example') : host;
         const where = gateway === 'mesh' ? short(host) : `entry ${gateway} ${host}`;
         const namespace = gateway === 'mesh' ? vs.namespace : undefined;

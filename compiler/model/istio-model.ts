@@ -125,6 +125,9 @@ export class IstioModel {
   private readonly wildcardDrs = new Map<string, ConsolidatedDestinationRule[]>();
   private readonly drsByHost = new Map<string, ConsolidatedDestinationRule[]>();
   private readonly namespaces: ReadonlySet<string>;
+  private readonly allDrsByHost = new Map<string, readonly ConsolidatedDestinationRule[]>();
+  /** destinationRuleFor's answers, by caller namespace, then host. */
+  private readonly drFor = new Map<string, Map<string, ConsolidatedDestinationRule | undefined>>();
 
   constructor(readonly set: ObjectSet) {
     const stored = sortByCreation(set.kind('VirtualService').filter((s) => s.group === ISTIO_GROUP));
@@ -152,18 +155,21 @@ export class IstioModel {
     for (const s of sortByCreation(set.kind('DestinationRule').filter((x) => x.group === ISTIO_GROUP))) {
       const spec = (s.object.spec ?? {}) as DestinationRuleSpec;
       const host = resolveShortname(spec.host ?? '', s.namespace);
-      const byHost = this.drByNamespace.get(s.namespace) ?? new Map<string, ConsolidatedDestinationRule>();
-      const existing = byHost.get(host);
-      const subsets = new Map(existing?.subsets ?? []);
-      for (const subset of spec.subsets ?? []) if (!subsets.has(subset.name)) subsets.set(subset.name, subset);
-      byHost.set(host, {
-        host,
-        namespace: s.namespace,
-        subsets,
-        ...(existing?.trafficPolicy !== undefined ? { trafficPolicy: existing.trafficPolicy } : spec.trafficPolicy !== undefined ? { trafficPolicy: spec.trafficPolicy } : {}),
-        sources: [...(existing?.sources ?? []), s],
-      });
-      this.drByNamespace.set(s.namespace, byHost);
+      let byHost = this.drByNamespace.get(s.namespace);
+      if (byHost === undefined) this.drByNamespace.set(s.namespace, (byHost = new Map()));
+      const existing = byHost.get(host) as { subsets: Map<string, Subset>; sources: Stored[] } | undefined;
+      // Merged in place (built here, read-only afterwards): copying per rule was quadratic in rules per host.
+      if (existing === undefined) {
+        const subsets = new Map<string, Subset>();
+        for (const subset of spec.subsets ?? []) if (!subsets.has(subset.name)) subsets.set(subset.name, subset);
+        byHost.set(host, { host, namespace: s.namespace, subsets, ...(spec.trafficPolicy !== undefined ? { trafficPolicy: spec.trafficPolicy } : {}), sources: [s] });
+      } else {
+        for (const subset of spec.subsets ?? []) if (!existing.subsets.has(subset.name)) existing.subsets.set(subset.name, subset);
+        existing.sources.push(s);
+        // The first rule's trafficPolicy wins; a later one's applies when the earlier rules have none.
+        if (byHost.get(host)!.trafficPolicy === undefined && spec.trafficPolicy !== undefined)
+          byHost.set(host, { host, namespace: s.namespace, subsets: existing.subsets, trafficPolicy: spec.trafficPolicy, sources: existing.sources });
+      }
     }
     for (const [namespace, byHost] of this.drByNamespace) {
       for (const dr of byHost.values()) {
@@ -224,6 +230,16 @@ export class IstioModel {
 
   /** The merged DestinationRule a proxy in `callerNamespace` uses for `host` (push_context.go destinationRule). */
   destinationRuleFor(callerNamespace: string, host: string): ConsolidatedDestinationRule | undefined {
+    // Asked for every route of every request and rule: answered once per caller namespace and host.
+    let byHost = this.drFor.get(callerNamespace);
+    if (byHost === undefined) this.drFor.set(callerNamespace, (byHost = new Map()));
+    if (byHost.has(host)) return byHost.get(host);
+    const found = this.findDestinationRule(callerNamespace, host);
+    byHost.set(host, found);
+    return found;
+  }
+
+  private findDestinationRule(callerNamespace: string, host: string): ConsolidatedDestinationRule | undefined {
     const lookup = (namespace: string): ConsolidatedDestinationRule | undefined => {
       const byHost = this.drByNamespace.get(namespace);
       if (!byHost) return undefined;
@@ -247,9 +263,14 @@ export class IstioModel {
   }
 
   /** Subsets any DestinationRule defines for a host, wherever it lives (for checks that do not know the caller). */
-  allDestinationRules(host: string): ConsolidatedDestinationRule[] {
-    const out = [...(this.drsByHost.get(host.toLowerCase()) ?? [])];
-    for (const list of this.wildcardDrs.values()) for (const dr of list) if (hostSpecificity(dr.host, host) > 0) out.push(dr);
+  allDestinationRules(host: string): readonly ConsolidatedDestinationRule[] {
+    // Asked once per destination of every route: computed once per host (the model never changes).
+    let out = this.allDrsByHost.get(host);
+    if (out === undefined) {
+      const found = [...(this.drsByHost.get(host.toLowerCase()) ?? [])];
+      for (const list of this.wildcardDrs.values()) for (const dr of list) if (hostSpecificity(dr.host, host) > 0) found.push(dr);
+      this.allDrsByHost.set(host, (out = found));
+    }
     return out;
   }
 
@@ -295,7 +316,12 @@ export class IstioModel {
 
 /** Creation order of objects applied together: by name, then namespace (they share a creation second). */
 function sortByCreation(list: readonly Stored[]): Stored[] {
-  return [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+  const order = (a: Stored, b: Stored) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
+  // Rendered output is mostly in this order already: one linear pass instead of a sort (Array.sort is stable,
+  // so a sorted list is its own result).
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) sorted = order(list[i - 1]!, list[i]!) <= 0;
+  return sorted ? [...list] : [...list].sort(order);
 }
 
 function readVirtualService(s: Stored): ModelVirtualService {

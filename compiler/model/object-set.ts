@@ -71,8 +71,9 @@ export class ObjectSet {
 
   constructor(objects: readonly KubeObject[], defaultNamespace = 'default') {
     const notes: string[] = [];
-    const latest = new Map<string, Stored>();
-    const definitions = new Map<string, number>();
+    // identity → [the last definition, how many there are]; the identity is the one identityOf gives.
+    const latest = new Map<string, [Stored, number]>();
+    let replaced = false;
     objects.forEach((object, order) => {
       const stored: Stored = {
         object,
@@ -82,26 +83,32 @@ export class ObjectSet {
         name: object.metadata?.name ?? '',
         order,
       };
-      const id = identityOf(object, defaultNamespace);
-      definitions.set(id, (definitions.get(id) ?? 0) + 1);
-      latest.set(id, stored);
+      const id = `${stored.group}/${object.kind ?? ''}/${stored.namespace}/${stored.name}`;
+      const earlier = latest.get(id);
+      if (earlier === undefined) latest.set(id, [stored, 1]);
+      else {
+        latest.set(id, [stored, earlier[1] + 1]);
+        replaced = true;
+      }
     });
-    this.all = [...latest.values()].sort((a, b) => a.order - b.order);
-    for (const s of this.all) {
-      const n = definitions.get(identityOf(s.object, defaultNamespace)) ?? 1;
+    const entries = [...latest];
+    // Without replacements, insertion order is apply order already.
+    if (replaced) entries.sort((a, b) => a[1][0].order - b[1][0].order);
+    this.all = entries.map(([, [s]]) => s);
+    for (const [, [s, n]] of entries) {
       if (n > 1) notes.push(`${s.kind} ${s.namespace}/${s.name} is defined ${n} times; the last definition replaces the others, as kubectl apply does.`);
     }
     const unmodelled = new Map<string, number>();
-    for (const s of this.all) {
-      this.byIdentity.set(`${s.group}/${s.kind}/${s.namespace}/${s.name}`, s);
+    for (const [id, [s]] of entries) {
+      this.byIdentity.set(id, s);
       if (!(MODELLED[s.group] ?? []).includes(s.kind)) {
         const key = `${s.kind} (${s.group || 'core'})`;
         unmodelled.set(key, (unmodelled.get(key) ?? 0) + 1);
         continue;
       }
-      const list = this.byKind.get(s.kind) ?? [];
-      list.push(s);
-      this.byKind.set(s.kind, list);
+      const list = this.byKind.get(s.kind);
+      if (list === undefined) this.byKind.set(s.kind, [s]);
+      else list.push(s);
     }
     for (const [key, n] of [...unmodelled].sort(([a], [b]) => (a < b ? -1 : 1)))
       notes.push(`${n} object${n === 1 ? '' : 's'} of kind ${key} ${n === 1 ? 'is' : 'are'} not modelled: their effect on traffic is not shown or checked.`);

@@ -65,14 +65,16 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
       out.push(`${at}: an HTTP route needs a route, a redirect, a direct response or a delegate.`);
     if (route.delegate !== undefined && isDelegate) out.push(`${at}.delegate: a delegate VirtualService cannot delegate again (Istio allows one level).`);
     (route.match ?? []).forEach((m, i) => {
-      for (const [kind, map] of [['headers', m.headers], ['queryParams', m.queryParams]] as const) {
-        for (const [name, sm] of Object.entries(map ?? {})) {
+      for (const kind of ['headers', 'queryParams'] as const) {
+        const map = m[kind];
+        if (map === undefined || map === null) continue;
+        for (const name of Object.keys(map)) {
           if (name === '') out.push(`${at}.match[${i}].${kind}: a ${kind === 'headers' ? 'header' : 'query parameter'} name cannot be empty.`);
           else if (kind === 'headers' && !name.startsWith(':') && !isHeaderName(name)) out.push(`${at}.match[${i}].headers: "${name}" is not a valid HTTP header name.`);
-          out.push(...regexProblems(`${at}.match[${i}].${kind}.${name}`, sm));
+          if (map[name]?.regex !== undefined) regexProblems(out, `${at}.match[${i}].${kind}.${name}`, map[name]);
         }
       }
-      out.push(...regexProblems(`${at}.match[${i}].uri`, m.uri));
+      if (m.uri?.regex !== undefined) regexProblems(out, `${at}.match[${i}].uri`, m.uri);
     });
     const routes = route.route ?? [];
     routes.forEach((d, i) => {
@@ -80,11 +82,11 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
       if (!d.destination?.host) out.push(`${dat}.destination.host: a destination must name a host.`);
       if (d.destination?.subset !== undefined && !isDnsLabel(d.destination.subset))
         out.push(`${dat}.destination.subset: "${d.destination.subset}" is not a valid subset name (an RFC 1123 label).`);
-      out.push(...headerOpProblems(`${dat}.headers.request`, d.headers?.request));
+      if (d.headers?.request != null) headerOpProblems(out, `${dat}.headers.request`, d.headers.request);
     });
-    out.push(...headerOpProblems(`${at}.headers.request`, route.headers?.request));
-    out.push(...durationProblems(`${at}.timeout`, route.timeout));
-    out.push(...durationProblems(`${at}.retries.perTryTimeout`, route.retries?.perTryTimeout));
+    if (route.headers?.request != null) headerOpProblems(out, `${at}.headers.request`, route.headers.request);
+    if (route.timeout !== undefined) durationProblems(out, `${at}.timeout`, route.timeout);
+    if (route.retries?.perTryTimeout !== undefined) durationProblems(out, `${at}.retries.perTryTimeout`, route.retries.perTryTimeout);
     if (route.retries?.retryOn !== undefined) {
       // Istio splits on "," and does not trim (validation.go validateHTTPRetry): "5xx, reset" has the token " reset".
       for (const token of route.retries.retryOn.split(',')) {
@@ -139,27 +141,37 @@ function serviceEntryProblems(spec: ServiceEntrySpec | undefined): string[] {
   return out;
 }
 
-function regexProblems(at: string, match: StringMatch | undefined): string[] {
-  if (match?.regex === undefined) return [];
-  const problem = re2Problem(match.regex);
-  return problem ? [`${at}.regex: ${JSON.stringify(match.regex)} is not a valid RE2 regex: ${problem}.`] : [];
+// The problem finders below append to `out` (no array per route: they run for every route of every object).
+
+function regexProblems(out: string[], at: string, match: StringMatch | undefined): void {
+  if (match?.regex === undefined) return;
+  const problem = cachedRe2Problem(match.regex);
+  if (problem) out.push(`${at}.regex: ${JSON.stringify(match.regex)} is not a valid RE2 regex: ${problem}.`);
 }
 
-function headerOpProblems(at: string, ops: Ops | undefined): string[] {
-  const out: string[] = [];
-  for (const name of [...Object.keys(ops?.set ?? {}), ...Object.keys(ops?.add ?? {})]) {
+/** Emitted objects repeat the same few regexes (the lane-header matches) thousands of times: judged once each. */
+const re2Problems = new Map<string, string | undefined>();
+function cachedRe2Problem(pattern: string): string | undefined {
+  if (re2Problems.has(pattern)) return re2Problems.get(pattern);
+  const problem = re2Problem(pattern);
+  // Bounded, so a long-lived process (the policy pack) does not keep every regex it ever saw.
+  if (re2Problems.size >= 10_000) re2Problems.clear();
+  re2Problems.set(pattern, problem);
+  return problem;
+}
+
+function headerOpProblems(out: string[], at: string, ops: Ops): void {
+  for (const name of [...Object.keys(ops.set ?? {}), ...Object.keys(ops.add ?? {})]) {
     if (name === '') out.push(`${at}: a header name cannot be empty.`);
     else if (name.startsWith(':') && name !== ':authority') out.push(`${at}: header "${name}" cannot be set (":" pseudo-headers are Envoy's).`);
   }
-  for (const name of ops?.remove ?? []) {
+  for (const name of ops.remove ?? []) {
     if (name === '' || name.startsWith(':') || name.toLowerCase() === 'host') out.push(`${at}.remove: header "${name}" cannot be removed.`);
   }
-  return out;
 }
 
-function durationProblems(at: string, value: string | undefined): string[] {
-  if (value === undefined) return [];
-  return durationMillis(value) < 1 ? [`${at}: duration "${value}" must be at least 1ms.`] : [];
+function durationProblems(out: string[], at: string, value: string): void {
+  if (durationMillis(value) < 1) out.push(`${at}: duration "${value}" must be at least 1ms.`);
 }
 
 /** Istio's labels.IsDNS1123Label: RFC 1123 labels, but of either case (pkg/config/labels). */

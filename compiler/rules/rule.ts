@@ -51,7 +51,9 @@ export type Rule = ObjectRule | StackRule;
 
 /** "group:Kind" of an object. */
 export function kindKey(o: K8sObject): string {
-  return `${(o.apiVersion ?? '').split('/')[0]}:${o.kind}`;
+  const apiVersion = o.apiVersion ?? '';
+  const slash = apiVersion.indexOf('/');
+  return `${slash < 0 ? apiVersion : apiVersion.slice(0, slash)}:${o.kind}`;
 }
 
 export function appliesTo(rule: Rule, o: K8sObject): boolean {

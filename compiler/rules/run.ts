@@ -1,7 +1,7 @@
 /** Runs the rules over a set of objects, as `graylane check` and the compiler's own output check do. */
 import { ruleConfig, type PolicyConfig } from './environments';
 import { RULES } from './registry';
-import { appliesTo, type EnforcementLevel, type K8sObject, type Rule } from './rule';
+import { appliesTo, kindKey, type EnforcementLevel, type K8sObject, type Rule } from './rule';
 
 export interface Finding {
   readonly rule: string;
@@ -23,6 +23,8 @@ export function runRules(objects: readonly K8sObject[], options: RunOptions = {}
   const environment = options.environment ?? 'dev';
   const findings: Finding[] = [];
   const byKinds = new Map<string, K8sObject[]>();
+  // Each object's "group:Kind" once, not once per rule (it splits apiVersion).
+  let keys: string[] | undefined;
   for (const rule of options.rules ?? RULES) {
     const config = ruleConfig(rule.name, rule.defaultLevel, environment, options.overrides);
     const level = config.enforcementLevel ?? rule.defaultLevel;
@@ -37,7 +39,9 @@ export function runRules(objects: readonly K8sObject[], options: RunOptions = {}
     const kinds = [...rule.kinds].sort().join(',');
     let relevant = byKinds.get(kinds);
     if (!relevant) {
-      relevant = objects.filter((o) => appliesTo(rule, o));
+      keys ??= objects.map(kindKey);
+      const wanted = new Set(rule.kinds);
+      relevant = objects.filter((_, i) => wanted.has(keys![i]!));
       byKinds.set(kinds, relevant);
     }
     if (rule.scope === 'object') {

@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../../diagnostics';
 import type { Plan, PlanLane, PlanService } from '../../plan';
 import { asmBaggageWarnings, asmPropagation } from './baggage';
-import { runsService } from '../../plan';
+import { laneNamed, namesIn, runsService } from '../../plan';
 import { LANE_LABEL, objectMetadata, sortManifests, type Emitted, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { destinationRules, ISTIO_API } from '../istio/destination-rules';
@@ -120,7 +120,7 @@ export function fallbackChain(plan: Plan, lane: PlanLane, service: PlanService):
   const names = lane.strict ? [lane.name] : [lane.name, ...lane.fallback, plan.baseline];
   const links: ChainLink[] = [];
   for (const name of [...new Set(names)]) {
-    const candidate = plan.lanes.find((l) => l.name === name)!;
+    const candidate = laneNamed(plan, name)!;
     if (!runsService(candidate, service.name)) continue;
     // Resolve as this lane's own copy: the lane runs the service, so the resolution is its own.
     const dest = service.resolution[candidate.name]!;
@@ -153,11 +153,11 @@ function meshVirtualService(plan: Plan, service: PlanService): Manifest {
   const entryRoutes = meshEntryRoutes(plan, service);
   if (labelName !== undefined) {
     // Caller-aware splits: requests of a lane from workloads of another lane (ASM matches the caller's own label).
-    for (const c of plan.callerSplits.filter((x) => x.services.includes(service.name))) {
+    for (const c of plan.callerSplits.filter((x) => namesIn(x.services).has(service.name))) {
       const seen = new Set<string>();
       const dests: Record<string, unknown>[] = [];
       for (const share of c.split) {
-        const lane = plan.lanes.find((l) => l.name === share.lane)!;
+        const lane = laneNamed(plan, share.lane)!;
         for (const [i, d] of chainDestinations(fallbackChain(plan, lane, service), fallbackCase(lane), share.weight).entries()) {
           const key = JSON.stringify((d as { destination: unknown }).destination);
           if (i > 0 && seen.has(key)) continue;

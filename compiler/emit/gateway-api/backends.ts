@@ -6,6 +6,7 @@
  * every lane's pods); for an endpoint lane a selector-less Service `<service>-<lane>` with an EndpointSlice.
  */
 import type { Plan, PlanLane, PlanService } from '../../plan';
+import { laneNamed } from '../../plan';
 import { ENDPOINT_HOST_SUFFIX } from '../../normalize';
 import { laneObjectName } from '../object-names';
 import { defaultHost } from '../istio/destination-rules';
@@ -41,6 +42,6 @@ export function laneService(plan: Plan, service: PlanService, lane: PlanLane): S
 
 /** The Service of `service` for requests of `lane`, after fallback. */
 export function servingService(plan: Plan, service: PlanService, lane: string): ServiceRef | { problem: string } {
-  const serving = plan.lanes.find((l) => l.name === service.resolution[lane]!.lane)!;
+  const serving = laneNamed(plan, service.resolution[lane]!.lane)!;
   return laneService(plan, service, serving);
 }

@@ -12,6 +12,7 @@
  */
 import type { Diagnostic, SpecPath } from '../../diagnostics';
 import type { Plan, PlanRule, PlanService, ServicePort, WeightedLane } from '../../plan';
+import { namesIn } from '../../plan';
 import type { Resilience } from '../../spec/schema';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
@@ -90,7 +91,7 @@ function entryRoutes(plan: Plan, report: Report): Manifest[] {
 function meshRules(plan: Plan, service: PlanService, port: ServicePort, report: Report): OrderedRule<RuleBody>[] {
   const resilienceAt: SpecPath = ['spec', 'services', service.name, 'resilience'];
   let tail: OrderedRule<RuleBody>[];
-  if (plan.entry.declared && plan.entry.gateway === undefined && plan.entry.services.includes(service.name)) {
+  if (plan.entry.declared && plan.entry.gateway === undefined && namesIn(plan.entry.services).has(service.name)) {
     tail = [];
     let caughtAll = false;
     plan.entry.rules.forEach((rule, i) => {

@@ -6,6 +6,7 @@
  * `endpointslice.kubernetes.io/managed-by` label names another manager, so graylane's slices are not rewritten.
  */
 import type { Plan, PlanLane, PlanService, ServicePort } from '../../plan';
+import { lanesByService, lanesRunning, runsService } from '../../plan';
 import { isIPv6 } from '../../kubernetes-syntax';
 import type { Diagnostic } from '../../diagnostics';
 import { LANE_LABEL, objectMetadata, SERVICE_LABEL, type Manifest } from '../manifest';
@@ -18,9 +19,9 @@ export const ENDPOINT_SLICE_MANAGER = 'graylane.dev';
 /** Services and EndpointSlices of every lane that runs a service and needs a Service of graylane's. */
 export function laneServices(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
+  const running = lanesByService(plan.lanes);
   for (const service of plan.services) {
-    for (const lane of plan.lanes) {
-      if (!lane.runs.includes(service.name)) continue;
+    for (const lane of lanesRunning(running, service.name)) {
       const ref = laneService(plan, service, lane);
       if ('problem' in ref || !ref.emitted) continue;
       const metadata = { ...objectMetadata(plan, ref.name, { service: service.name, lane: lane.name }), namespace: ref.namespace };
@@ -115,8 +116,10 @@ export function serviceProblems(plan: Plan, services: readonly Manifest[]): Diag
     const own = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/.exec(service.host);
     if (own) theirs.set(`${own[2]}/${own[1]}`, `service "${service.name}"`);
     for (const lane of plan.lanes) {
+      // laneService is pure: asking only for the lanes that run the service changes nothing but the work.
+      if (!runsService(lane, service.name)) continue;
       const ref = laneService(plan, service, lane);
-      if (!('problem' in ref) && !ref.emitted && lane.runs.includes(service.name)) theirs.set(`${ref.namespace}/${ref.name}`, `lane "${lane.name}" of service "${service.name}"`);
+      if (!('problem' in ref) && !ref.emitted) theirs.set(`${ref.namespace}/${ref.name}`, `lane "${lane.name}" of service "${service.name}"`);
     }
   }
   for (const m of services.filter((s) => s.kind === 'Service')) {

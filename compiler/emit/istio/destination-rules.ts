@@ -5,7 +5,7 @@
  * (first policy wins) gives the same result whichever is first.
  */
 import type { Plan } from '../../plan';
-import { runsService } from '../../plan';
+import { lanesByService, lanesRunning, namesIn } from '../../plan';
 import { objectMetadata, type Manifest } from '../manifest';
 import { laneObjectName } from '../object-names';
 import { trafficPolicy } from './traffic-policy';
@@ -19,30 +19,22 @@ export function defaultHost(plan: Plan, service: string): string {
 
 export function destinationRules(plan: Plan): Manifest[] {
   const out: Manifest[] = [];
+  const running = lanesByService(plan.lanes.filter((lane) => lane.kind !== 'endpoints'));
   for (const service of plan.services) {
     // The entry's circuit breaker guards each first-hop service that has none of its own.
     const policy =
       trafficPolicy(service.resilience) ??
-      (plan.entry.services.includes(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
-    for (const lane of plan.lanes) {
-      if (!runsService(lane, service.name) || lane.kind === 'endpoints') continue;
+      (namesIn(plan.entry.services).has(service.name) ? trafficPolicy(plan.entry.resilience) : undefined);
+    for (const lane of lanesRunning(running, service.name)) {
       const dest = service.resolution[lane.name]!;
       if (dest.subset === undefined && policy === undefined) continue;
-      out.push({
-        apiVersion: ISTIO_API,
-        kind: 'DestinationRule',
-        // A rule without a subset has a name of its own, so gaining or losing the subset is never an in-place edit.
-        metadata: objectMetadata(
-          plan,
-          `${laneObjectName(service.name, lane.name, dest.host, defaultHost(plan, service.name))}${dest.subset === undefined ? '-policy' : ''}`,
-          { service: service.name, lane: lane.name },
-        ),
-        spec: {
-          host: dest.host,
-          ...(policy ? { trafficPolicy: policy } : {}),
-          ...(dest.subset !== undefined ? { subsets: [{ name: dest.subset, labels: { ...lane.selector } }] } : {}),
-        },
-      });
+      // A rule without a subset has a name of its own, so gaining or losing the subset is never an in-place edit.
+      const name = `${laneObjectName(service.name, lane.name, dest.host, defaultHost(plan, service.name))}${dest.subset === undefined ? '-policy' : ''}`;
+      // Fields set one by one (host, trafficPolicy, subsets: the same order as ever), not spread in.
+      const spec: Record<string, unknown> = { host: dest.host };
+      if (policy) spec.trafficPolicy = policy;
+      if (dest.subset !== undefined) spec.subsets = [{ name: dest.subset, labels: { ...lane.selector } }];
+      out.push({ apiVersion: ISTIO_API, kind: 'DestinationRule', metadata: objectMetadata(plan, name, { service: service.name, lane: lane.name }), spec });
     }
   }
   return out;

@@ -4,9 +4,10 @@
  * fewest routes: lanes that share a destination share a route, and a lane that the catch-all already
  * serves unchanged gets no route at all.
  */
-import type { HeaderCondition, MethodCondition, PathCondition, Plan, PlanRule, PlanService } from '../../plan';
+import type { Destination, HeaderCondition, MethodCondition, PathCondition, Plan, PlanRule, PlanService } from '../../plan';
 import type { StringMatch } from '../../spec/schema';
 import { laneHeaderMatch, laneHeaderValue } from '../../baggage';
+import { namesIn } from '../../plan';
 import { LANE_HEADER_ANNOTATION } from '../../rules/rule';
 import { objectMetadata, type Manifest } from '../manifest';
 import { ISTIO_API } from './destination-rules';
@@ -32,7 +33,7 @@ export function virtualServices(plan: Plan): Manifest[] {
  * place of its catch-all; undefined for a service no mesh entry rule routes to.
  */
 export function meshEntryRoutes(plan: Plan, service: PlanService): HttpRoute[] | undefined {
-  if (!plan.entry.declared || plan.entry.gateway !== undefined || !plan.entry.services.includes(service.name)) return undefined;
+  if (!plan.entry.declared || plan.entry.gateway !== undefined || !namesIn(plan.entry.services).has(service.name)) return undefined;
   return entryRoutes(plan, plan.entry.rules.filter((r) => r.service === service.name), service, false);
 }
 
@@ -56,7 +57,7 @@ function callerRoutes(plan: Plan, service: PlanService): HttpRoute[] {
   const header = plan.laneHeader;
   if (header === undefined) return [];
   return plan.callerSplits
-    .filter((c) => c.services.includes(service.name))
+    .filter((c) => namesIn(c.services).has(service.name))
     .map((c) => {
       const from = plan.lanes.find((l) => l.name === c.from)!;
       const source = from.selector ? { sourceLabels: { ...from.selector } } : { sourceNamespace: from.namespace! };
@@ -141,14 +142,24 @@ function laneRoutes(plan: Plan, service: PlanService, tail: readonly HttpRoute[]
   const header = plan.laneHeader;
   if (header === undefined) return [];
   const only = tail.length === 1 && tail[0]!.match === undefined && tail[0]!.route.length === 1 ? tail[0]!.route[0]! : undefined;
-  const groups = new Map<string, { lane: string; lanes: string[] }>();
+  const groups = new Map<string, LaneGroup>();
+  // Lanes served by one lane share one Destination object (normalize): its group is found by identity, and
+  // the host|subset key is built once per Destination, not once per lane.
+  const groupOfDestination = new Map<Destination, LaneGroup>();
   for (const lane of plan.lanes) {
     const dest = service.resolution[lane.name]!;
     if (only && sameTarget(only.destination, dest) && keepsLane(only, lane.name, plan, header)) continue;
-    const key = `${dest.host}|${dest.subset ?? ''}`;
-    const group = groups.get(key) ?? { lane: dest.lane, lanes: [] };
+    let group = groupOfDestination.get(dest);
+    if (group === undefined) {
+      const key = `${dest.host}|${dest.subset ?? ''}`;
+      group = groups.get(key);
+      if (group === undefined) {
+        group = { lane: dest.lane, lanes: [] };
+        groups.set(key, group);
+      }
+      groupOfDestination.set(dest, group);
+    }
     group.lanes.push(lane.name);
-    groups.set(key, group);
   }
   const resilience = routeResilience(service.resilience);
   return [...groups.values()]
@@ -159,6 +170,12 @@ function laneRoutes(plan: Plan, service: PlanService, tail: readonly HttpRoute[]
       route: [{ destination: destination(service.resolution[g.lane]!, service, false) }],
       ...resilience,
     }));
+}
+
+/** Lanes that one lane route sends to one destination; `lane` is the lane that serves them. */
+interface LaneGroup {
+  readonly lane: string;
+  readonly lanes: string[];
 }
 
 function sameTarget(a: HttpRouteDestination['destination'], b: { host: string; subset?: string }): boolean {

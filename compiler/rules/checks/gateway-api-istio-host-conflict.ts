@@ -17,6 +17,9 @@ export const gatewayApiIstioHostConflict: StackRule = {
   defaultLevel: 'mandatory',
   kinds: [...new Set([...ISTIO_MODEL_KINDS, ...GATEWAY_API_MODEL_KINDS])],
   check(objects) {
+    // Every finding starts from an HTTPRoute's attachment: without one there is none, and no model to build
+    // for this rule's wider set of kinds.
+    if (!objects.some((o) => o.kind === 'HTTPRoute')) return [];
     const model = modelOf(objects);
     const byHost = new Map<string, string[]>();
     for (const vs of model.istio.virtualServices) {

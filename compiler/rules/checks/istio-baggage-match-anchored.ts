@@ -24,9 +24,11 @@ export const istioBaggageMatchAnchored: ObjectRule = {
     vsSpec(vs).http.forEach((route, r) => {
       const name = route.name ?? `#${r}`;
       for (const m of route.match ?? []) {
-        for (const [header, condition] of Object.entries(m.headers ?? {})) {
-          if (header.toLowerCase() !== BAGGAGE_HEADER) continue;
-          const sm = condition as AnyStringMatch;
+        const headers = m.headers ?? {};
+        for (const header in headers) {
+          // Most matches name other headers: compare the length before lower-casing.
+          if (header.length !== BAGGAGE_HEADER.length || header.toLowerCase() !== BAGGAGE_HEADER || !Object.hasOwn(headers, header)) continue;
+          const sm = headers[header] as AnyStringMatch;
           const text = sm.regex ?? sm.exact ?? sm.prefix;
           if (text === undefined) continue;
           const problem = baggageMatchProblem((list) => matchString(sm, list), text, [key]);

@@ -20,7 +20,9 @@ export function identityCollisions(objects: readonly K8sObject[]): IdentityColli
   const byIdentity = new Map<string, K8sObject>();
   const bySubset = new Map<string, K8sObject>();
   for (const o of objects) {
-    const group = (o.apiVersion ?? '').split('/')[0];
+    const apiVersion = o.apiVersion ?? '';
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? apiVersion : apiVersion.slice(0, slash);
     const identity = `${group}|${o.kind}|${o.metadata?.namespace ?? 'default'}|${o.metadata?.name}`;
     const first = byIdentity.get(identity);
     if (first) out.push({ first, second: o, what: ref(o), subset: false });
