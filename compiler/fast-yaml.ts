@@ -67,12 +67,13 @@ const floatType = new Type('tag:yaml.org,2002:float', {
 export const CORE_SCHEMA_OF_YAML = FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] });
 
 /**
- * Source features the fast path leaves to `yaml`. `&` `*` `!` start an anchor, alias or tag only at the start
- * of a node (after a line start, space, flow indicator or the `:` of a JSON-like key); `?` likewise starts an
- * explicit key; `%` at a line start a directive. Tabs, CRs, BOMs and the line separators of YAML 1.1 (NEL,
- * LS, PS) are where YAML readers differ most.
+ * Source features the fast path leaves to `yaml`. `&` `*` `!` start an anchor, alias or tag, and `?` an
+ * explicit key, only where a node starts: after the indentation of a line, after a `-` `?` `:` indicator and
+ * spaces, or after a flow indicator `[` `{` `,` (YAML 1.2 §6.9, §7.4, §8.2); so `a && b` inside a plain scalar
+ * (Traefik rules) is no anchor. `%` at a line start is a directive. Tabs, CRs, BOMs and the line separators of
+ * YAML 1.1 (NEL, LS, PS) are where YAML readers differ most.
  */
-const UNSURE_SOURCE = /(?:^|[\s,[\]{}:])[&*!?]|^%|[\t\r\uFEFF\x85\u2028\u2029]/m;
+const UNSURE_SOURCE = /(?:^[ ]*|[-?:,[{][ ]*)[&*!?]|^%|[\t\r\uFEFF\x85\u2028\u2029]/m;
 /**
  * Where js-yaml is more lenient than `yaml` (yaml-test-suite 9JBA, CVW2, SU5Z, 9KBC, 82AN, S98Z): a comment
  * glued to a quoted scalar or flow indicator; a document marker with anything after it (js-yaml even reads
