@@ -70,10 +70,11 @@ export const CORE_SCHEMA_OF_YAML = FAILSAFE_SCHEMA.extend({ implicit: [nullType,
  * Source features the fast path leaves to `yaml`. `&` `*` `!` start an anchor, alias or tag, and `?` an
  * explicit key, only where a node starts: after the indentation of a line, after a `-` `?` `:` indicator and
  * spaces, or after a flow indicator `[` `{` `,` (YAML 1.2 §6.9, §7.4, §8.2); so `a && b` inside a plain scalar
- * (Traefik rules) is no anchor. `%` at a line start is a directive. Tabs, CRs, BOMs and the line separators of
- * YAML 1.1 (NEL, LS, PS) are where YAML readers differ most.
+ * (Traefik rules) is no anchor. js-yaml reads a block scalar's explicit indentation indicator (`|1-`) at the
+ * top level otherwise (fast-check found it). `%` at a line start is a directive. Tabs, CRs, BOMs and the line
+ * separators of YAML 1.1 (NEL, LS, PS) are where YAML readers differ most.
  */
-const UNSURE_SOURCE = /(?:^[ ]*|[-?:,[{][ ]*)[&*!?]|^%|[\t\r\uFEFF\x85\u2028\u2029]/m;
+const UNSURE_SOURCE = /(?:^[ ]*|[-?:,[{][ ]*)(?:[&*!?]|[|>][-+]?[0-9])|^%|[\t\r\uFEFF\x85\u2028\u2029]/m;
 /**
  * Where js-yaml is more lenient than `yaml` (yaml-test-suite 9JBA, CVW2, SU5Z, 9KBC, 82AN, S98Z): a comment
  * glued to a quoted scalar or flow indicator; a document marker with anything after it (js-yaml even reads
