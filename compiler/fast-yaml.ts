@@ -79,9 +79,10 @@ const UNSURE_SOURCE = /(?:^[ ]*|[-?:,[{][ ]*)(?:[&*!?]|[|>][-+]?[0-9])|^%|[\t\r\
  * Where js-yaml is more lenient than `yaml` (yaml-test-suite 9JBA, CVW2, SU5Z, 9KBC, 82AN, S98Z): a comment
  * glued to a quoted scalar or flow indicator; a document marker with anything after it (js-yaml even reads
  * `---word` as a marker), or a document end marker; a line of spaces only (block scalars with more-indented
- * leading empty lines are an error for `yaml`).
+ * leading empty lines are an error for `yaml`); a sequence entry with nothing on its line (`-` or `- # …`),
+ * after which js-yaml takes a less indented `- b` into the same sequence (fast-check found it).
  */
-const LENIENT_SOURCE = /["'\]},]#|^---(?!\s*$)|^\.\.\.|^ +$/m;
+const LENIENT_SOURCE = /["'\]},]#|^---(?!\s*$)|^\.\.\.|^ +$|^[ ]*(?:-[ ]+)*-[ ]*(?:#.*)?$/m;
 
 export function fastPathDeclines(text: string): boolean {
   return UNSURE_SOURCE.test(text) || LENIENT_SOURCE.test(text) || spansLines(text);
@@ -187,12 +188,13 @@ export function fastLoadAll(text: string): FastDocument[] | undefined {
 
 /** The first character of a document part that is neither a marker, a blank, nor a comment. */
 function contentStart(part: string, firstLine: number): { line: number; column: number } {
-  const lines = part.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+  for (let start = 0, line = firstLine; start < part.length; line++) {
+    const newline = part.indexOf('\n', start);
+    const end = newline < 0 ? part.length : newline;
+    const l = part.slice(start, end);
     const column = l.search(/\S/);
-    if (column < 0 || l[column] === '#' || /^---[ ]*$/.test(l)) continue;
-    return { line: firstLine + i, column: column + 1 };
+    if (column >= 0 && l[column] !== '#' && !/^---[ ]*$/.test(l)) return { line, column: column + 1 };
+    start = end + 1;
   }
   return { line: firstLine, column: 1 };
 }
