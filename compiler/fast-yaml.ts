@@ -80,12 +80,44 @@ const UNSURE_SOURCE = /(?:^[ ]*|[-?:,[{][ ]*)(?:[&*!?]|[|>][-+]?[0-9])|^%|[\t\r\
  * glued to a quoted scalar or flow indicator; a document marker with anything after it (js-yaml even reads
  * `---word` as a marker), or a document end marker; a line of spaces only (block scalars with more-indented
  * leading empty lines are an error for `yaml`); a sequence entry with nothing on its line (`-` or `- # …`),
- * after which js-yaml takes a less indented `- b` into the same sequence (fast-check found it).
+ * after which js-yaml takes a less indented `- b` into the same sequence; a block scalar header that starts
+ * its line, whose content js-yaml measures from that line's indentation (both found by fast-check).
  */
-const LENIENT_SOURCE = /["'\]},]#|^---(?!\s*$)|^\.\.\.|^ +$|^[ ]*(?:-[ ]+)*-[ ]*(?:#.*)?$/m;
+const LENIENT_SOURCE = /["'\]},]#|^---(?!\s*$)|^\.\.\.|^ +$|^[ ]*(?:-[ ]+)*-[ ]*(?:#.*)?$|^[ ]*[|>]/m;
+
+/**
+ * `yaml` refuses an implicit block key whose `:` is more than 1024 characters from its start (YAML 1.2 §7.4.2),
+ * js-yaml does not check: so a `:` that far into any line is left to `yaml` (a key cannot start before its line).
+ */
+const FAR_COLON = /^[^\n]{1000}[^\n]*:/m;
 
 export function fastPathDeclines(text: string): boolean {
-  return UNSURE_SOURCE.test(text) || LENIENT_SOURCE.test(text) || spansLines(text);
+  return UNSURE_SOURCE.test(text) || LENIENT_SOURCE.test(text) || FAR_COLON.test(text) || spansLines(text) || commentOutdented(text);
+}
+
+/**
+ * Whether a comment line is less indented than the content line after it. `yaml` may then end the mapping
+ * value before the comment and read on as a new key (`a:\n\n# c\n x\nb: 1` is an error for `yaml`, `{a: x, b: 1}`
+ * for js-yaml; fast-check found it); graylane writes comments at the indentation of what follows.
+ */
+function commentOutdented(text: string): boolean {
+  let commentIndent = -1;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i < end) {
+      const indent = i - start;
+      if (text.charCodeAt(i) === 35) commentIndent = commentIndent < 0 ? indent : Math.min(commentIndent, indent);
+      else {
+        if (commentIndent >= 0 && indent > commentIndent) return true;
+        commentIndent = -1;
+      }
+    }
+    start = end + 1;
+  }
+  return false;
 }
 
 const LF = 10;

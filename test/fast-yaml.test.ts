@@ -160,11 +160,12 @@ const TRICKY = [
   ...['1e3', '1E3', '1e+3', '.5e-3', '1.', '.5', '+.5', '-1.5', '1.5.5', '0x1F', '0X1F', '0x', '0o17', '0o8', '017', '08', '+8', '-08', '-0', '+0', '0b11'],
   ...['1_000', '12:30', '1,000', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '+.nan', 'nan', 'inf', '-', '?', ':', '-a', '- a', '?a', ':a', 'a:', 'a: b'],
   ...[' a', 'a ', '\ta', 'a #b', '#a', 'a#b', '*a', '&a', '!a', '|a', '>a', '%a', '<<', '[a]', '{a: 1}', '"a', "'a", 'a"b', "a'b", 'a\\nb', '---', '...'],
-  ...['é', '😀', '\u0085', '\u2028', '\ufeffa', '\x00', '\x7f', 'a\nb', 'a \nb', '\n', 'a\n\nb', 'a\r\nb', '__proto__', 'constructor', 'x'.repeat(100)],
+  ...['é', '😀', '\u0085', '\u2028', '\ufeffa', '\x00', '\x7f', '\ud800', 'a\udfff', 'k'.repeat(1030), 'a\nb', 'a \nb', '\n', 'a\n\nb', 'a\r\nb', '__proto__', 'constructor', 'x'.repeat(100)],
 ];
 const trickyString = fc.oneof(
   fc.constantFrom(...TRICKY),
   fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
   fc.string({ unit: fc.constantFrom(...' :#-?.\'"\n\\,[]{}!&*|>%~+_0x19eE'.split('')), maxLength: 8 }),
   fc.tuple(fc.constantFrom(...TRICKY), fc.constantFrom(...TRICKY)).map(([a, b]) => a + b),
 );
@@ -285,7 +286,7 @@ describe('fast YAML path: named cases', () => {
     assert.equal(checkOne('# only a comment\n'), 'agreed');
     assert.equal(checkOne('---\n'), 'agreed');
     // Where js-yaml is more lenient or reads otherwise (fast-check and the yaml-test-suite found these).
-    for (const text of ['|1-\n a\n', ' - # []\n- null\n', 'a:\n  -\n - b\n', 'a: "x\nb"\n', 'flow: [a,\nb]\n', 'empty: >\n \n  \n # c\n', '---word\n', '--- a: 1\n']) declines(text);
+    for (const text of ['|1-\n a\n', ' - # []\n- null\n', 'a:\n  -\n - b\n', 'a: "x\nb"\n', 'flow: [a,\nb]\n', 'empty: >\n \n  \n # c\n', '---word\n', '--- a: 1\n', `${'k'.repeat(1100)}: 1\n`, `- "${'k'.repeat(1100)}": 1\n`, '\n   >-\n # c\n', 'a:\n\n# c\n x\nb: 1\n']) declines(text);
     for (const text of ['a: [1\n', 'a: "x\n', 'a: 1\n---\nb: 2\n', '', 'a:\n\tb: 1\n', 'a: 1\r\nb: 2\r\n', 'a: "x"#c\n', '---x\n', 'a: 1\n...\n']) declines(text);
   });
 
