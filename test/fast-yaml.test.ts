@@ -216,7 +216,23 @@ const mutated = fc
     return out;
   });
 
+/** Texts line by line, with random indentation: where YAML readers disagree most is what a line belongs to. */
+const LINE_BODIES = ['a:', 'b: 1', 'c: x y', '- ', '-', '- a', '- b: 2', '- - c', '# c', '', 'x', 'k: |', 'k: >-', '- |', 'v', '"q": 1', "'s'", '[a, b]', '{a: 1}', 'k: [1,', '2]', 'k: "a', 'b"', '? k', ': v', 'k: ~', 'null: 1', 'k: 0o7', '---', '...'];
+const lines = fc
+  .array(fc.tuple(fc.nat({ max: 5 }), fc.constantFrom(...LINE_BODIES), fc.constantFrom('', ' ', ' # t')), { minLength: 1, maxLength: 8 })
+  .map((ls) => ls.map(([indent, body, tail]) => `${' '.repeat(indent)}${body}${body === '' ? '' : tail}\n`).join(''));
+
 describe('fast YAML path: properties', () => {
+  it('declines or agrees on texts of random lines at random indentation', () => {
+    fc.assert(
+      fc.property(lines, (text) => {
+        checkOne(text);
+        checkAll(text);
+      }),
+      { numRuns: RUNS * 8 },
+    );
+  });
+
   it('reads data printed by graylane\'s printer or by yaml.stringify as the yaml library does', () => {
     let agreed = 0;
     let runs = 0;
