@@ -7,8 +7,9 @@
  *
  * It declines on:
  * - text that could use YAML features the two libraries treat differently or that need the slow path's checks:
- *   anchors, aliases, tags, directives, explicit keys (`?`), tabs, carriage returns, byte-order marks (a
- *   conservative look at the source: a false alarm only costs speed);
+ *   anchors, aliases, tags, directives, explicit keys (`?`), tabs, carriage returns, byte-order marks, quoted
+ *   scalars and flow collections over several lines, and the places listed below where js-yaml is more lenient
+ *   (a conservative look at the source: a false alarm only costs speed);
  * - any js-yaml exception (syntax errors, duplicate keys, more than one document, nesting past MAX_DEPTH);
  * - keys the two would spell differently: a null key (js-yaml "null", `yaml` ""), a collection as a key
  *   (js-yaml joins or "[object Object]", `yaml` prints it as YAML), and `<<` (a merge key for YAML 1.1 readers);
@@ -183,7 +184,7 @@ export function fastLoad(text: string): { data: unknown } | undefined {
 }
 
 export interface FastDocument {
-  /** undefined for a document without content (`yaml` gives null; callers skip both). */
+  /** null for a document of comments only (callers skip it, as they skip `yaml`'s null documents). */
   readonly data: unknown;
   /** Where the document's content starts, as `yaml`'s `lineCounter.linePos(doc.contents.range[0])` (1-based). */
   readonly line: number;
