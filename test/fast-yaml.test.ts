@@ -205,8 +205,8 @@ const printed = fc.tuple(
 /** Edits that break texts in the places YAML readers are known to disagree. */
 const PIECES = [' ', '  ', '\t', '\n', '\n ', '\n  ', '\n- ', '\n  - ', '-\n', ': |\n', ': >-\n', '\n#', ' # []', '"', "'", '\\', '#', ' #', ':', ': ', '- ', '? ', '[', ']', '{', '}', ',', '&a ', '*a', '!t ', '!!str ', '|', '>', '|-', '>+', '|2', '---\n', '...\n', '%YAML 1.1\n'];
 const SCALARS = ['0o7', '0x1F', '1_000', '.inf', '-.inf', '.NaN', '~', 'yes', 'no', 'on', '1e3', '+1', '-0', '0b1', 'null', '"null"', 'Null', 'True', '012', '1.0', '1.', '.5', '<<', '__proto__', '"\\x5f_proto__"'];
-const mutated = fc
-  .tuple(printed, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.constantFrom(...PIECES, ...SCALARS)), { minLength: 1, maxLength: 4 }))
+const mutate = (base: fc.Arbitrary<string>) =>
+  fc.tuple(base, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.constantFrom(...PIECES, ...SCALARS)), { minLength: 1, maxLength: 4 }))
   .map(([text, edits]) => {
     let out = text;
     for (const [at, cut, piece] of edits) {
@@ -215,6 +215,13 @@ const mutated = fc
     }
     return out;
   });
+const mutated = mutate(printed);
+/** graylane's own texts: the hand-written example specs (comments, quotes, flow lists) and their rendered objects. */
+const OWN_TEXTS = exampleFiles().flatMap((name) => {
+  const text = readExample(name);
+  const result = compile(text);
+  return [text, ...(result.ok ? result.outputs.map((o) => manifestsToYaml(o.manifests.slice(0, 3))) : [])];
+});
 
 /** Texts line by line, with random indentation: where YAML readers disagree most is what a line belongs to. */
 const LINE_BODIES = ['a:', 'b: 1', 'c: x y', '- ', '-', '- a', '- b: 2', '- - c', '# c', '', 'x', 'k: |', 'k: >-', '- |', 'v', '"q": 1', "'s'", '[a, b]', '{a: 1}', 'k: [1,', '2]', 'k: "a', 'b"', '? k', ': v', 'k: ~', 'null: 1', 'k: 0o7', '---', '...'];
@@ -254,6 +261,16 @@ describe('fast YAML path: properties', () => {
         checkAll(text);
       }),
       { numRuns: RUNS * 8 },
+    );
+  });
+
+  it('declines or agrees on mutated example specs and rendered objects', () => {
+    fc.assert(
+      fc.property(mutate(fc.constantFrom(...OWN_TEXTS)), (text) => {
+        checkOne(text);
+        checkAll(text);
+      }),
+      { numRuns: RUNS * 2 },
     );
   });
 
