@@ -2,12 +2,13 @@
 import { RULES } from '../compiler/rules/registry';
 import type { Finding } from '../compiler/rules/run';
 import type { Located } from './object-locations';
+import { objectLabel } from './object-label';
 
 export interface LocatedFinding extends Finding {
   readonly location?: Located;
 }
 
-const ref = (f: Finding) => `${f.object.kind} ${f.object.metadata?.namespace ?? 'default'}/${f.object.metadata?.name}`;
+const ref = (f: Finding) => objectLabel(f.object);
 const where = (l: Located | undefined) => (l ? `${l.file}:${l.line}:${l.column}` : '<objects>');
 
 export function checkText(findings: readonly LocatedFinding[], environment: string): string {

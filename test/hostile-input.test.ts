@@ -240,6 +240,14 @@ describe('crashes: the CLI reads only what it should, and says why not', () => {
     await expectUsage(dir, ['render', 'loop-a'], 'cannot read "loop-a": too many symbolic links encountered (ELOOP)');
   });
 
+  it('check on an object named by a mapping whose toString is a string: GL111 at the object (FUZZ_SEED=2071948707 found "internal error")', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'objects.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: {toString: ""}\n  namespace: shop\nspec:\n  hosts: [cart]\n  http:\n  - route:\n    - destination: {host: cart}\n');
+    const r = await runCli(['check', 'objects.yaml'], dir);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^objects\.yaml:1:1: error GL111: VirtualService shop\/\{"toString":""\} does not have the shape of a VirtualService, so rule \S+ cannot read it/);
+  });
+
   it('input directories: dangling .yaml links, a link to a FIFO, links that loop back up', async () => {
     const dir = setup();
     mkdirSync(join(dir, 'objects/sub'), { recursive: true });

@@ -6,6 +6,7 @@ import { RULES } from '../../compiler/rules/registry';
 import { runRules, type Finding, type RunOptions } from '../../compiler/rules/run';
 import { modelOf } from '../../compiler/model/model';
 import { InputDiagnostics, loadInput } from '../inputs';
+import { objectLabel } from '../object-label';
 import type { Located } from '../object-locations';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
 import { parseCheckConfig } from '../check-config';
@@ -82,9 +83,9 @@ function rulesOver(group: Manifest[], settings: RunOptions, locate: (o: Manifest
         reason = (e as Error)?.message ?? String(e);
       }
       const where = locate(culprit);
-      const name = `${culprit.kind} ${culprit.metadata?.namespace ?? 'default'}/${culprit.metadata?.name}`;
+      const name = objectLabel(culprit);
       throw new InputDiagnostics([
-        `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${name} does not have the shape of a ${culprit.kind}, so rule ${rule.name} cannot read it (${reason || 'it fails on the set of objects'}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
+        `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${name} does not have the shape of a ${typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object'}, so rule ${rule.name} cannot read it (${reason || 'it fails on the set of objects'}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
       ]);
     }
     throw new Error('a rule failed on these objects, and on none of them alone');
