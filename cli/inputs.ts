@@ -8,6 +8,7 @@ import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import { compile, formatDiagnostic, TARGETS, type CompileOptions, type Diagnostic, type Manifest, type Plan } from '../compiler';
+import { fastLoadAll, type FastDocument } from '../compiler/fast-yaml';
 import { documentDiagnostics, parseSpecText } from '../compiler/parse';
 import { getMaxInputBytes, osReason, readInputFile } from './input-file';
 import { UsageError } from './io';
@@ -45,16 +46,8 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
   const groups = new Map<string, Manifest[]>();
   const where = new Map<Manifest, Located>();
   for (const f of files) {
-    const lineCounter = new LineCounter();
-    // uniqueKeys: false — duplicate keys are found in linear time by documentDiagnostics, not quadratically.
-    for (const doc of parseAllDocuments(f.text, { lineCounter, uniqueKeys: false })) {
-      if (doc.errors.length > 0) {
-        const { line, col } = lineCounter.linePos(doc.errors[0]!.pos[0]);
-        throw new InputDiagnostics([`${f.name}:${line}:${col}: error GL100: The file is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`]);
-      }
-      const problems = documentDiagnostics(doc, lineCounter, f.name);
-      if (problems.length > 0) throw new InputDiagnostics(problems.map(formatDiagnostic));
-      const o = doc.toJS({ maxAliasCount: -1 }) as Manifest | null;
+    for (const { data, line, column } of documentsOf(f)) {
+      const o = data as Manifest | null;
       if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') continue;
       const metadata: Partial<Manifest['metadata']> = typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {};
       const object = { ...o, metadata: { ...metadata, labels: metadata.labels ?? {}, namespace: metadata.namespace ?? 'default' } } as Manifest;
@@ -62,12 +55,38 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
       let group = groups.get(f.group);
       if (group === undefined) groups.set(f.group, (group = []));
       group.push(object);
-      const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
-      where.set(object, { file: f.name, line, column: col });
+      where.set(object, { file: f.name, line, column });
     }
   }
   if (groups.size === 0) throw new UsageError(`"${ref}" holds neither a release spec nor Kubernetes objects`);
   return { label: ref, groups, objects: oneMesh(groups), locate: (o) => where.get(o), warnings: [] };
+}
+
+/**
+ * The data of each document of a rendered file with the position of its content: js-yaml's fast path when it
+ * is sure to agree (compiler/fast-yaml.ts), else the `yaml` library, which also throws the file's diagnostics.
+ */
+function documentsOf(f: InputFile): FastDocument[] {
+  return fastLoadAll(f.text) ?? documentsWithYaml(f.name, f.text);
+}
+
+/** The reference path for rendered files (tests compare the fast path with it). */
+export function documentsWithYaml(name: string, text: string): FastDocument[] {
+  const out: FastDocument[] = [];
+  const lineCounter = new LineCounter();
+  // uniqueKeys: false — duplicate keys are found in linear time by documentDiagnostics, not quadratically.
+  for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
+    if (doc.errors.length > 0) {
+      const { line, col } = lineCounter.linePos(doc.errors[0]!.pos[0]);
+      throw new InputDiagnostics([`${name}:${line}:${col}: error GL100: The file is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`]);
+    }
+    const problems = documentDiagnostics(doc, lineCounter, name);
+    if (problems.length > 0) throw new InputDiagnostics(problems.map(formatDiagnostic));
+    const data: unknown = doc.toJS({ maxAliasCount: -1 });
+    const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
+    out.push({ data, line, column: col });
+  }
+  return out;
 }
 
 function fromSpec(ref: string, spec: InputFile, options: Omit<CompileOptions, 'file'>): LoadedInput {

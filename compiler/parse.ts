@@ -8,6 +8,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, SourcePosition, SpecPath } from './diagnostics';
+import { fastLoad } from './fast-yaml';
 import { MAX_ALIAS_CHARS, MAX_DEPTH, MAX_EXPANDED_NODES, reservedKeyDiagnostic, tooDeepDiagnostic } from './plain-data';
 
 export interface SourceLocator {
@@ -40,7 +41,36 @@ export function parseSpecText(text: string, file?: string): ParsedSource {
   return parsed;
 }
 
+/**
+ * js-yaml's fast path when it is sure of the same data (compiler/fast-yaml.ts); else the `yaml` path, which
+ * alone reports diagnostics. A fast parse has no syntax tree: its locator parses with `yaml` on first use.
+ */
 function parseUncached(text: string, file?: string): ParsedSource {
+  const fast = fastLoad(text);
+  if (fast !== undefined) return { data: fast.data, locator: lazyLocator(text), diagnostics: [] };
+  return parseSpecTextWithYaml(text, file);
+}
+
+/** Today's locator, built by a `yaml` parse of the text the first time a position is asked for. */
+function lazyLocator(text: string): SourceLocator {
+  let locator: SourceLocator | undefined;
+  return {
+    locate(path, key) {
+      if (locator === undefined) {
+        const lineCounter = new LineCounter();
+        const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+        locator = sourceLocator(doc, (offset) => {
+          const { line, col } = lineCounter.linePos(offset);
+          return { line, column: col };
+        });
+      }
+      return locator.locate(path, key);
+    },
+  };
+}
+
+/** The reference path: the `yaml` library's syntax tree, its checks and positions (uncached; tests compare with it). */
+export function parseSpecTextWithYaml(text: string, file?: string): ParsedSource {
   const lineCounter = new LineCounter();
   const toPosition = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
