@@ -121,21 +121,17 @@ export function trafficScope(before: Model, after: Model, sameLaneHeader: boolea
  */
 function destinationHosts(vs: ModelVirtualService): string[] | undefined {
   const out: string[] = [];
-  // The namespace a delegated route's short hosts are read in: the model reads them in the root's; istiod in
-  // the delegate's (virtualservice_controller.go resolves each delegate's shortnames with its own metadata).
-  // Both are counted, so the scope stays wide enough whichever reading the simulator follows.
-  let delegateNamespace: string | undefined;
+  // A delegated route's own short hosts arrive qualified with the delegate's namespace (istio-model.ts
+  // qualifiedHosts, as istiod reads them); what it inherits from its root is read in the root's, like here.
   const host = (d: unknown): boolean => {
     const h = typeof d === 'object' && d !== null ? (d as { host?: unknown }).host : undefined;
     if (typeof h !== 'string') return false;
     out.push(resolveShortname(h, vs.namespace).toLowerCase());
-    if (delegateNamespace !== undefined) out.push(resolveShortname(h, delegateNamespace).toLowerCase());
     return true;
   };
   const entries = (list: unknown): readonly unknown[] | undefined => (list === undefined || list === null ? [] : Array.isArray(list) ? list : undefined);
   const destination = (entry: unknown) => (typeof entry === 'object' && entry !== null ? (entry as { destination?: unknown }).destination : undefined);
   for (const r of vs.http) {
-    delegateNamespace = r.delegate?.ref.split('/')[0];
     const route = r.route as unknown;
     if (typeof route !== 'object' || route === null) return undefined;
     const { route: to, mirror, mirrors } = route as { route?: unknown; mirror?: unknown; mirrors?: unknown };
@@ -146,7 +142,6 @@ function destinationHosts(vs: ModelVirtualService): string[] | undefined {
     if (mirror && !host(mirror)) return undefined;
     for (const m of mirrored) if (!host(destination(m))) return undefined;
   }
-  delegateNamespace = undefined;
   // TCP and TLS routes are never read for a row (each is an HTTP request); their hosts are counted all the same,
   // as far as they can be read.
   for (const r of [...(entries(vs.tcp) ?? []), ...(entries(vs.tls) ?? [])])
