@@ -248,6 +248,24 @@ describe('crashes: the CLI reads only what it should, and says why not', () => {
     assert.match(r.stderr, /^objects\.yaml:1:1: error GL111: VirtualService shop\/\{"toString":""\} does not have the shape of a VirtualService, so rule \S+ cannot read it/);
   });
 
+  it('diff and explain on a VirtualService whose route is a mapping, not a list: GL111 at the object (both were "internal error")', async () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'old'));
+    mkdirSync(join(dir, 'new'));
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: cart, namespace: shop}\nspec:\n  hosts: [cart]\n  http:\n  - route:\n      destination: {host: cart}\n';
+    writeFileSync(join(dir, 'old/vs.yaml'), vs);
+    writeFileSync(join(dir, 'new/vs.yaml'), vs);
+    writeFileSync(join(dir, 'new/dr.yaml'), 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: cart, namespace: shop}\nspec:\n  host: cart\n  subsets: [{name: v1, labels: {version: v1}}]\n');
+    const gl111 = /^old\/vs\.yaml:1:1: error GL111: VirtualService shop\/cart does not have the shape of a VirtualService, so rule \S+ cannot read it/;
+    const diff = await runCli(['diff', 'old', 'new'], dir);
+    assert.equal(diff.status, 2, diff.stderr);
+    assert.match(diff.stderr, gl111);
+    assert.equal(diff.stdout, '');
+    const explain = await runCli(['explain', 'old', '--mesh', '--host', 'cart.shop.svc.cluster.local'], dir);
+    assert.equal(explain.status, 2, explain.stderr);
+    assert.match(explain.stderr, gl111);
+  });
+
   it('input directories: dangling .yaml links, a link to a FIFO, links that loop back up', async () => {
     const dir = setup();
     mkdirSync(join(dir, 'objects/sub'), { recursive: true });

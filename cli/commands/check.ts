@@ -2,11 +2,10 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { formatDiagnostic, type Manifest } from '../../compiler';
 import { ENVIRONMENTS, type PolicyConfig } from '../../compiler/rules/environments';
-import { RULES } from '../../compiler/rules/registry';
 import { runRules, type Finding, type RunOptions } from '../../compiler/rules/run';
 import { modelOf } from '../../compiler/model/model';
-import { InputDiagnostics, loadInput } from '../inputs';
-import { objectLabel } from '../object-label';
+import { loadInput } from '../inputs';
+import { unreadableObject } from '../unreadable-object';
 import type { Located } from '../object-locations';
 import { checkGithub, checkJson, checkSarif, checkText, type LocatedFinding } from '../check-report';
 import { parseCheckConfig } from '../check-config';
@@ -64,31 +63,12 @@ export function checkCommand(program: Command, io: CliIo, setStatus: (code: numb
     });
 }
 
-/**
- * The rules read objects as their CRDs shape them; a hand-written object that is not (a `destination: null`,
- * a list where a mapping belongs) would make a rule throw. That is the input's fault: exit 2, at the object.
- */
+/** A rule that throws on the objects: an object it cannot read is reported at its place (GL111). */
 function rulesOver(group: Manifest[], settings: RunOptions, locate: (o: Manifest) => Located | undefined): Finding[] {
   try {
     return runRules(group, settings);
   } catch {
-    for (const rule of RULES) {
-      const only = { ...settings, rules: [rule] };
-      const culprit = group.find((o) => throws(() => runRules([o], only))) ?? (throws(() => runRules(group, only)) ? group[0] : undefined);
-      if (!culprit) continue;
-      let reason = '';
-      try {
-        runRules([culprit], only);
-      } catch (e) {
-        reason = (e as Error)?.message ?? String(e);
-      }
-      const where = locate(culprit);
-      const name = objectLabel(culprit);
-      throw new InputDiagnostics([
-        `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${name} does not have the shape of a ${typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object'}, so rule ${rule.name} cannot read it (${reason || 'it fails on the set of objects'}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
-      ]);
-    }
-    throw new Error('a rule failed on these objects, and on none of them alone');
+    throw unreadableObject(group, settings, locate) ?? new Error('a rule failed on these objects, and on none of them alone');
   }
 }
 
@@ -101,14 +81,6 @@ function modelNotes(group: Manifest[]): readonly string[] {
   }
 }
 
-function throws(f: () => unknown): boolean {
-  try {
-    f();
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 function readConfig(file: string | undefined, cwd: string): PolicyConfig {
   if (file === undefined) return {};

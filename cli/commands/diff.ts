@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { diffMarkdown, diffReleases, diffText, type DiffSide } from '../../compiler/inspect/diff';
 import type { CliIo } from '../io';
 import { loadInput } from '../inputs';
+import { inspectReadable } from '../unreadable-object';
 import { parseStep } from './shared';
 
 interface DiffFlags {
@@ -33,7 +34,11 @@ export function diffCommand(program: Command, io: CliIo): void {
       };
       const before = side(oldRef, opts.oldStep);
       const after = side(newRef, opts.newStep);
-      const report = diffReleases(before, after, opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {});
+      // On a failure the inputs are read again, to find and locate an object the simulator could not read.
+      const report = inspectReadable(
+        () => diffReleases(before, after, opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {}),
+        () => [loadInput(oldRef, io.cwd, step(opts.oldStep)), loadInput(newRef, io.cwd, step(opts.newStep))],
+      );
       io.stdout(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'text' ? diffText(report) : diffMarkdown(report));
     });
 }

@@ -3,6 +3,7 @@ import { addBaggageMember, BAGGAGE_HEADER, baggageMember, DEFAULT_BAGGAGE_KEY } 
 import { explain, explainText } from '../../compiler/inspect/explain';
 import { UsageError, type CliIo } from '../io';
 import { loadInput, type LoadedInput } from '../inputs';
+import { inspectReadable } from '../unreadable-object';
 import { parsePair, parseStep } from './shared';
 
 interface ExplainFlags {
@@ -63,7 +64,7 @@ export function explainCommand(program: Command, io: CliIo): void {
       const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
       if (opts.path !== undefined && !opts.path.startsWith('/')) throw new UsageError(`--path "${opts.path}" must start with "/"`);
       const namespace = opts.sourceNamespace ?? (opts.mesh ? opts.namespace ?? input.plan?.namespace ?? /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1] : undefined);
-      const result = explain(
+      const result = inspectReadable(() => explain(
         input.objects,
         {
           gateway,
@@ -81,7 +82,7 @@ export function explainCommand(program: Command, io: CliIo): void {
         },
         laneHeader,
         baggageKey,
-      );
+      ), () => [input]);
       io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader, baggageKey));
     });
 }
