@@ -32,22 +32,50 @@ export function unreadableObject(group: readonly Manifest[], settings: RunOption
   return undefined;
 }
 
+/** How to run an inspection again over inputs read afresh, leaving some of their objects out. */
+export interface InspectionRetry {
+  readonly inputs: () => readonly LoadedInput[];
+  readonly run: (inputs: readonly LoadedInput[], without: ReadonlySet<Manifest>) => unknown;
+}
+
 /**
- * Runs an inspection (diff, explain) over loaded inputs; when it throws, an object of the inputs that the rules
- * cannot read either is reported instead (`unreadableObject`), else the error goes on. `inputs` is called only
- * then, so a command may drop an input's locator before inspecting.
+ * Runs an inspection (diff, explain); when it throws, the object it cannot read is reported instead: first one
+ * a rule cannot read either (`unreadableObject`), else the one found by leaving halves of the objects out until
+ * one object is left whose absence the failure needs (log2(objects) runs, on the failure path only). When the
+ * failure does not come back on the inputs read afresh, or without any object, it is graylane's: it goes on.
  */
-export function inspectReadable<T>(inspect: () => T, inputs: () => readonly LoadedInput[]): T {
+export function inspectReadable<T>(inspect: () => T, retry: InspectionRetry): T {
   try {
     return inspect();
   } catch (e) {
     if (e instanceof InputDiagnostics || e instanceof UsageError) throw e;
-    for (const input of inputs())
+    const inputs = retry.inputs();
+    for (const input of inputs)
       for (const group of input.groups.values()) {
         const found = unreadableObject(group, {}, input.locate);
         if (found) throw found;
       }
-    throw e;
+    const failure = (without: ReadonlySet<Manifest>): string | undefined => {
+      try {
+        retry.run(inputs, without);
+        return undefined;
+      } catch (f) {
+        return (f as Error)?.message ?? String(f);
+      }
+    };
+    const first = failure(new Set());
+    let candidates = [...new Set(inputs.flatMap((i) => i.objects))];
+    if (first === undefined || candidates.length === 0 || failure(new Set(candidates)) !== undefined) throw e;
+    while (candidates.length > 1) {
+      const half = candidates.slice(0, candidates.length >> 1);
+      candidates = failure(new Set(half)) !== undefined ? candidates.slice(half.length) : half;
+    }
+    const culprit = candidates[0]!;
+    const where = inputs.map((i) => i.locate(culprit)).find((l) => l !== undefined);
+    const kind = typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object';
+    throw new InputDiagnostics([
+      `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${objectLabel(culprit)} does not have the shape of a ${kind}, so the route simulator cannot read it (${first}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
+    ]);
   }
 }
 

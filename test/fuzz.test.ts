@@ -51,16 +51,22 @@ async function renderChecked(bytes: Buffer | string): Promise<number> {
   }
 }
 
-/** Runs `check` over YAML objects; it writes nothing, and exits 0, 1 (findings) or 2 (located). */
-async function checkChecked(bytes: Buffer | string): Promise<void> {
+/**
+ * Runs `check` over YAML objects, and `diff` from the unmutated objects to them (it simulates every request
+ * class of both); neither writes anything, and each exits 0, 1 (findings) or 2 (located).
+ */
+async function checkChecked(bytes: Buffer | string, original: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'graylane-fuzz-'));
   try {
     writeFileSync(join(dir, 'objects.yaml'), bytes);
-    const r = await runCli(['check', 'objects.yaml'], dir);
-    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, r.stderr);
-    assert.ok([0, 1, 2].includes(r.status), `${r.status}: ${r.stderr}`);
-    if (r.status === 2) for (const line of r.stderr.split('\n').filter((l) => / error /.test(l) || l.startsWith('graylane:'))) assert.match(line, LOCATED);
-    assert.deepEqual(readdirSync(dir), ['objects.yaml']);
+    writeFileSync(join(dir, 'original.yaml'), original);
+    for (const args of [['check', 'objects.yaml'], ['diff', 'original.yaml', 'objects.yaml']]) {
+      const r = await runCli(args, dir);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, `${args[0]}: ${r.stderr}`);
+      assert.ok([0, 1, 2].includes(r.status), `${args[0]} ${r.status}: ${r.stderr}`);
+      if (r.status === 2) for (const line of r.stderr.split('\n').filter((l) => / error /.test(l) || l.startsWith('graylane:'))) assert.match(line, LOCATED);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['objects.yaml', 'original.yaml']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -199,10 +205,11 @@ describe('fuzz properties', () => {
     assert.ok(statuses.has(2), 'the mutations do break specs');
   });
 
-  it(`mutated rendered YAML: check never crashes and locates what it refuses (${RUNS} runs)`, { timeout: 600_000 }, async () => {
+  it(`mutated rendered YAML: check and diff never crash and locate what they refuse (${RUNS} runs)`, { timeout: 600_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.array(op, { minLength: 1, maxLength: 3 }), async (which, ops) => {
-        await checkChecked(ops.reduce<Buffer | string>((t, o) => apply(t.toString(), o), RENDERED[which % RENDERED.length]!));
+        const original = RENDERED[which % RENDERED.length]!;
+        await checkChecked(ops.reduce<Buffer | string>((t, o) => apply(t.toString(), o), original), original);
       }),
       { numRuns: RUNS, includeErrorInReport: true, seed: process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : undefined },
     );

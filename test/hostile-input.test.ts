@@ -266,6 +266,18 @@ describe('crashes: the CLI reads only what it should, and says why not', () => {
     assert.match(explain.stderr, gl111);
   });
 
+  it('explain on a header match that is null, which no rule reads: the simulator\'s object is found by halving and located (FUZZ found "internal error")', async () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'objects'));
+    writeFileSync(join(dir, 'objects/cart.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: cart, namespace: shop}\nspec:\n  hosts: [cart]\n  http:\n  - match:\n    - headers:\n        x-lane: null\n    route:\n    - destination: {host: cart}\n');
+    for (const name of ['pay', 'ship', 'stock'])
+      writeFileSync(join(dir, `objects/${name}.yaml`), `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  hosts: [${name}]\n  http:\n  - route:\n    - destination: {host: ${name}}\n`);
+    assert.equal((await runCli(['check', 'objects'], dir)).status, 0, 'no rule reads the null match');
+    const r = await runCli(['explain', 'objects', '--mesh', '--host', 'cart.shop.svc.cluster.local'], dir);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.split('\n')[0], "objects/cart.yaml:1:1: error GL111: VirtualService shop/cart does not have the shape of a VirtualService, so the route simulator cannot read it (Cannot read properties of null (reading 'exact')).");
+  });
+
   it('input directories: dangling .yaml links, a link to a FIFO, links that loop back up', async () => {
     const dir = setup();
     mkdirSync(join(dir, 'objects/sub'), { recursive: true });

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { diffMarkdown, diffReleases, diffText, type DiffSide } from '../../compiler/inspect/diff';
 import type { CliIo } from '../io';
-import { loadInput } from '../inputs';
+import { loadInput, type LoadedInput } from '../inputs';
 import { inspectReadable } from '../unreadable-object';
 import { parseStep } from './shared';
 
@@ -34,11 +34,15 @@ export function diffCommand(program: Command, io: CliIo): void {
       };
       const before = side(oldRef, opts.oldStep);
       const after = side(newRef, opts.newStep);
+      const settings = opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {};
       // On a failure the inputs are read again, to find and locate an object the simulator could not read.
-      const report = inspectReadable(
-        () => diffReleases(before, after, opts.laneHeader !== undefined ? { laneHeader: opts.laneHeader } : {}),
-        () => [loadInput(oldRef, io.cwd, step(opts.oldStep)), loadInput(newRef, io.cwd, step(opts.newStep))],
-      );
+      const report = inspectReadable(() => diffReleases(before, after, settings), {
+        inputs: () => [loadInput(oldRef, io.cwd, step(opts.oldStep)), loadInput(newRef, io.cwd, step(opts.newStep))],
+        run: ([a, b], without) => {
+          const kept = (i: LoadedInput): DiffSide => ({ label: i.label, objects: i.objects.filter((o) => !without.has(o)), ...(i.plan ? { plan: i.plan } : {}) });
+          return diffReleases(kept(a!), kept(b!), settings);
+        },
+      });
       io.stdout(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : opts.format === 'text' ? diffText(report) : diffMarkdown(report));
     });
 }

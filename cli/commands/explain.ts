@@ -64,8 +64,8 @@ export function explainCommand(program: Command, io: CliIo): void {
       const hops = (opts.hops ?? '').split(',').filter(Boolean).map((s) => serviceHost(s.trim(), input, opts.namespace));
       if (opts.path !== undefined && !opts.path.startsWith('/')) throw new UsageError(`--path "${opts.path}" must start with "/"`);
       const namespace = opts.sourceNamespace ?? (opts.mesh ? opts.namespace ?? input.plan?.namespace ?? /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1] : undefined);
-      const result = inspectReadable(() => explain(
-        input.objects,
+      const inspect = (objects: LoadedInput['objects']) => explain(
+        objects,
         {
           gateway,
           host,
@@ -82,7 +82,8 @@ export function explainCommand(program: Command, io: CliIo): void {
         },
         laneHeader,
         baggageKey,
-      ), () => [input]);
+      );
+      const result = inspectReadable(() => inspect(input.objects), { inputs: () => [input], run: ([i], without) => inspect(i!.objects.filter((o) => !without.has(o))) });
       io.stdout(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result, laneHeader, baggageKey));
     });
 }
