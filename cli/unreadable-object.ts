@@ -23,11 +23,7 @@ export function unreadableObject(group: readonly Manifest[], settings: RunOption
     } catch (e) {
       reason = (e as Error)?.message ?? String(e);
     }
-    const where = locate(culprit);
-    const kind = typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object';
-    return new InputDiagnostics([
-      `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${objectLabel(culprit)} does not have the shape of a ${kind}, so rule ${rule.name} cannot read it (${reason || 'it fails on the set of objects'}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
-    ]);
+    return unreadable(culprit, locate(culprit), `rule ${rule.name}`, reason || 'it fails on the set of objects');
   }
   return undefined;
 }
@@ -71,12 +67,15 @@ export function inspectReadable<T>(inspect: () => T, retry: InspectionRetry): T 
       candidates = failure(new Set(half)) !== undefined ? candidates.slice(half.length) : half;
     }
     const culprit = candidates[0]!;
-    const where = inputs.map((i) => i.locate(culprit)).find((l) => l !== undefined);
-    const kind = typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object';
-    throw new InputDiagnostics([
-      `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${objectLabel(culprit)} does not have the shape of a ${kind}, so the route simulator cannot read it (${first}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
-    ]);
+    throw unreadable(culprit, inputs.map((i) => i.locate(culprit)).find((l) => l !== undefined), 'the route simulator', first);
   }
+}
+
+function unreadable(culprit: Manifest, where: Located | undefined, reader: string, reason: string): InputDiagnostics {
+  const kind = typeof culprit.kind === 'string' ? culprit.kind : 'Kubernetes object';
+  return new InputDiagnostics([
+    `${where ? `${where.file}:${where.line}:${where.column}` : '<objects>'}: error GL111: ${objectLabel(culprit)} does not have the shape of a ${kind}, so ${reader} cannot read it (${reason}).\n  hint: check the object against its CRD, e.g. with kubectl apply --dry-run=server`,
+  ]);
 }
 
 function throws(f: () => unknown): boolean {
