@@ -104,6 +104,17 @@ describe('route simulator', () => {
     ];
     assert.deepEqual(simulateIstio(objects, mesh()).destinations[0]!.endpoints, [{ address: '10.0.0.2', port: 80 }]);
   });
+  it('gives a host to its oldest VirtualService by creationTimestamp, then by name (istiod configCompareByCreationTime)', () => {
+    const stamped = (name: string, at: string | undefined, subset: string) => {
+      const o = vs({ hosts: ['api'], http: [{ name, route: [to(subset)] }] }, name);
+      return at === undefined ? o : { ...o, metadata: { ...o.metadata, creationTimestamp: at } };
+    };
+    // Without timestamps (rendered YAML) the first name wins; with them, the older object, whatever its name.
+    assert.equal(simulateIstio([subsets, stamped('b', undefined, 'b'), stamped('a', undefined, 'a')], mesh()).route, 'a');
+    assert.equal(simulateIstio([subsets, stamped('a', '2026-06-02T10:00:00Z', 'a'), stamped('b', '2026-06-01T10:00:00Z', 'b')], mesh()).route, 'b');
+    assert.equal(simulateIstio([subsets, stamped('a', '2026-06-02T10:00:00Z', 'a'), stamped('b', undefined, 'b')], mesh()).route, 'b');
+  });
+
   it("qualifies a delegate's short destination hosts with the delegate's namespace, not the root's", () => {
     // istiod runs ResolveVirtualServiceShortnames on each delegate's own config before merging it into a root
     // (pilot/pkg/model/virtualservice_controller.go), so `reviews` in a delegate of namespace team is

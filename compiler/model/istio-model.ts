@@ -316,8 +316,23 @@ export class IstioModel {
 }
 
 /** Creation order of objects applied together: by name, then namespace (they share a creation second). */
+/**
+ * istiod's order of configs (pilot/pkg/model/config.go configCompareByCreationTime): creationTimestamp, then
+ * name, then namespace. Objects read from YAML rarely carry a timestamp (Go's zero time: before any other);
+ * `kubectl get -o yaml` output does, and then the older object wins a conflict whatever its name.
+ */
 function sortByCreation(list: readonly Stored[]): Stored[] {
-  const order = (a: Stored, b: Stored) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
+  const created = (s: Stored): number => {
+    const stamp = (s.object.metadata as { creationTimestamp?: unknown } | undefined)?.creationTimestamp;
+    const ms = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  };
+  const order = (a: Stored, b: Stored) => {
+    const ta = created(a);
+    const tb = created(b);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
+  };
   // Rendered output is mostly in this order already: one linear pass instead of a sort (Array.sort is stable,
   // so a sorted list is its own result).
   let sorted = true;
