@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Manifest } from '../compiler';
-import { diffMarkdown, diffReleases, diffText, type DiffReport, type DiffSide } from '../compiler/inspect/diff';
+import { diffReleases, type DiffReport } from '../compiler/inspect/diff';
 import { sameData } from '../compiler/inspect/same-data';
+import { assertSameAsEveryClass as assertScopedDiff } from './support/scoped-diff';
 import { trafficScope } from '../compiler/inspect/traffic-scope';
 import { Model } from '../compiler/model/model';
 import { baggageMemberRegex } from '../compiler/baggage';
@@ -31,17 +32,9 @@ const se = (namespace: string, name: string, spec: Json) => object('ServiceEntry
 const service = (namespace: string, name: string, ports: number[] = [80]) => object('Service', namespace, name, { ports: ports.map((port) => ({ port, name: `http-${port}` })) });
 const to = (host: string, subset?: string) => ({ destination: { host, ...(subset !== undefined ? { subset } : {}) } });
 
-/** The scoped diff equals the every-row one in every format; returns the report. */
+/** The scoped diff equals the every-row one in every format (test/support/scoped-diff.ts); returns the report. */
 function assertSameAsEveryClass(before: readonly Manifest[], after: readonly Manifest[], context: { laneHeader?: string } = CONTEXT): DiffReport {
-  const a: DiffSide = { label: 'old', objects: before };
-  const b: DiffSide = { label: 'new', objects: after };
-  const fast = diffReleases(a, b, context);
-  const reference = diffReleases(a, b, context, { everyClass: true });
-  assert.deepEqual(fast, reference);
-  assert.equal(JSON.stringify(fast, null, 2), JSON.stringify(reference, null, 2));
-  assert.equal(diffMarkdown(fast), diffMarkdown(reference));
-  assert.equal(diffText(fast), diffText(reference));
-  return fast;
+  return assertScopedDiff({ label: 'old', objects: before }, { label: 'new', objects: after }, context);
 }
 
 /** Both directions (an added object is a removed one read backwards); the forward report. */

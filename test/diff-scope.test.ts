@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compile, formatDiagnostic, type Manifest, type Plan, type ReleaseSpec } from '../compiler';
-import { diffMarkdown, diffReleases, diffText, type DiffSide } from '../compiler/inspect/diff';
+import type { DiffSide } from '../compiler/inspect/diff';
 import { trafficScope } from '../compiler/inspect/traffic-scope';
 import { Model } from '../compiler/model/model';
 import { syntheticChange, syntheticSpec } from '../bench/synthetic-spec';
+import { assertSameAsEveryClass } from './support/scoped-diff';
 import { specArbitrary, weightsOver } from './support/spec-arbitrary';
 
 const RUNS = Number(process.env.GRAYLANE_PROPERTY_RUNS ?? 150);
@@ -35,17 +36,6 @@ function mustCompile(spec: ReleaseSpec): Compiled {
 
 function side(label: string, objects: Manifest[], plan?: Plan): DiffSide {
   return { label, objects, ...(plan ? { plan } : {}) };
-}
-
-/** The scoped diff equals the plain one in every format; returns the report. */
-function assertSameAsEveryClass(before: DiffSide, after: DiffSide, context: { laneHeader?: string } = {}) {
-  const fast = diffReleases(before, after, context);
-  const reference = diffReleases(before, after, context, { everyClass: true });
-  assert.deepEqual(fast, reference);
-  assert.equal(JSON.stringify(fast, null, 2), JSON.stringify(reference, null, 2));
-  assert.equal(diffMarkdown(fast), diffMarkdown(reference));
-  assert.equal(diffText(fast), diffText(reference));
-  return fast;
 }
 
 const clone = <T>(x: T): T => structuredClone(x);
