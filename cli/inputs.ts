@@ -11,8 +11,9 @@ import { compile, formatDiagnostic, TARGETS, type CompileOptions, type Diagnosti
 import { fastLoadAll, type FastDocument } from '../compiler/fast-yaml';
 import { documentDiagnostics, parseSpecText } from '../compiler/parse';
 import { getMaxInputBytes, osReason, readInputFile } from './input-file';
-import { UsageError } from './io';
+import { UsageError, type CliIo } from './io';
 import { specPathOf, type Located } from './object-locations';
+import { SchemaAdmission } from './schema-admission';
 
 export type { Located } from './object-locations';
 
@@ -31,6 +32,15 @@ export interface LoadedInput {
   readonly warnings: Diagnostic[];
 }
 
+/**
+ * The warnings about hand-written objects (GL113: nulls the API server drops), on stderr. A spec's compiler
+ * warnings are render's and validate's to show; explain and diff keep their output to the traffic.
+ */
+export function printObjectWarnings(input: LoadedInput, io: Pick<CliIo, 'stderr'>): void {
+  if (input.plan !== undefined) return;
+  for (const d of input.warnings) io.stderr(`${formatDiagnostic(d)}\n`);
+}
+
 /** Diagnostics of a spec that does not compile: printed by the caller, exit 2. */
 export class InputDiagnostics extends Error {
   constructor(readonly lines: string[]) {
@@ -45,8 +55,12 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
   if (specs.length === 1) return fromSpec(ref, specs[0]!, options);
   const groups = new Map<string, Manifest[]>();
   const where = new Map<Manifest, Located>();
+  const admission = new SchemaAdmission();
+  const warnings: Diagnostic[] = [];
   for (const f of files) {
-    for (const { data, line, column } of documentsOf(f)) {
+    const admitted = admission.admit(f, documentsOf(f));
+    warnings.push(...admitted.warnings);
+    for (const { data, line, column } of admitted.documents) {
       const o = data as Manifest | null;
       if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') continue;
       const metadata: Partial<Manifest['metadata']> = typeof o.metadata === 'object' && o.metadata !== null ? o.metadata : {};
@@ -59,7 +73,9 @@ export function loadInput(ref: string, cwd: string, options: Omit<CompileOptions
     }
   }
   if (groups.size === 0) throw new UsageError(`"${ref}" holds neither a release spec nor Kubernetes objects`);
-  return { label: ref, groups, objects: oneMesh(groups), locate: (o) => where.get(o), warnings: [] };
+  const refused = admission.report();
+  if (refused.length > 0) throw new InputDiagnostics(refused);
+  return { label: ref, groups, objects: oneMesh(groups), locate: (o) => where.get(o), warnings };
 }
 
 /**

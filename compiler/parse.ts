@@ -229,7 +229,7 @@ function aliasDiagnostic(problem: string, path: SpecPath): Placed['diagnostic'] 
 }
 
 /** Looks paths up through the syntax tree; each mapping's keys are indexed once, so many look-ups stay linear. */
-function sourceLocator(doc: Document.Parsed, toPosition: (offset: number) => SourcePosition): SourceLocator {
+export function sourceLocator(doc: Document.Parsed, toPosition: (offset: number) => SourcePosition): SourceLocator {
   const index = new WeakMap<Node, Map<string, Pair>>();
   const pairsOf = (map: Node & { items: unknown[] }): Map<string, Pair> => {
     let pairs = index.get(map);

@@ -1,5 +1,5 @@
 /**
- * Every generated file of the repository, computed in memory: the JSON Schema and the golden outputs.
+ * Every generated file of the repository, computed in memory: the JSON Schema, the CRD schemas and the goldens.
  * `npm run regen` writes them; the golden test compares them; CI fails when regenerating changes git.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { ENVIRONMENTS, ruleConfig } from '../compiler/rules/environments';
 import { RULES } from '../compiler/rules/registry';
 import { runCli } from './run-cli';
 import { CLI_GOLDENS, commandLine } from './cli-goldens';
+import { crdSchemaFile } from './crd-schemas';
 
 export const ROOT = join(__dirname, '..');
 export const GOLDEN_DIR = join(ROOT, 'test', 'golden');
@@ -44,6 +45,7 @@ function compiledFiles(): Map<string, string> {
     const config = Object.fromEntries(RULES.map((r) => [r.name, { ...ruleConfig(r.name, r.defaultLevel, env), environment: env }]));
     files.set(`policies/config/${env}.json`, `${JSON.stringify(config, null, 2)}\n`);
   }
+  files.set('schema/crds/crd-schemas.json', crdSchemaFile());
   files.set('schema/release.schema.json', `${JSON.stringify(releaseJsonSchema(), null, 2)}\n`);
   for (const file of readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.release.yaml')).sort()) {
     const text = readFileSync(join(ROOT, 'examples', file), 'utf8');

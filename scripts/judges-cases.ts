@@ -87,10 +87,11 @@ export function emittedSets(): ObjectSet[] {
   return sets.filter((s) => s.objects.length > 0);
 }
 
-/** Planted-defect objects, one defect each (test/fixtures/broken and test/fixtures/judges), and Istio's own fixtures. */
+/** Planted-defect objects, one defect each (test/fixtures/broken, refused and judges), and Istio's own fixtures. */
 export function defectCorpus(): { file: string; objects: K8sObject[] }[] {
   const files = [
     ...yamlFiles(join(ROOT, 'test', 'fixtures', 'broken')),
+    ...yamlFiles(join(ROOT, 'test', 'fixtures', 'refused')),
     ...yamlFiles(join(ROOT, 'test', 'fixtures', 'judges', 'istio-defects')),
     ...yamlFiles(join(ROOT, 'test', 'fixtures', 'crds', 'istio-validation-fixtures')),
   ];

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { diffMarkdown, diffReleases, diffText, type DiffSide } from '../../compiler/inspect/diff';
 import type { CliIo } from '../io';
-import { loadInput, type LoadedInput } from '../inputs';
+import { loadInput, printObjectWarnings, type LoadedInput } from '../inputs';
 import { inspectReadable } from '../unreadable-object';
 import { parseStep } from './shared';
 
@@ -30,6 +30,7 @@ export function diffCommand(program: Command, io: CliIo): void {
       // Only the objects and the plan are kept: the rest of an input (its locator) is garbage before the next loads.
       const side = (ref: string, s: number | undefined): DiffSide => {
         const input = loadInput(ref, io.cwd, step(s));
+        printObjectWarnings(input, io);
         return { label: label(ref, s), objects: input.objects, ...(input.plan ? { plan: input.plan } : {}) };
       };
       const before = side(oldRef, opts.oldStep);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addBaggageMember, BAGGAGE_HEADER, baggageMember, DEFAULT_BAGGAGE_KEY } from '../../compiler/baggage';
 import { explain, explainText } from '../../compiler/inspect/explain';
 import { UsageError, type CliIo } from '../io';
-import { loadInput, type LoadedInput } from '../inputs';
+import { loadInput, printObjectWarnings, type LoadedInput } from '../inputs';
 import { inspectReadable } from '../unreadable-object';
 import { parsePair, parseStep } from './shared';
 
@@ -56,6 +56,7 @@ export function explainCommand(program: Command, io: CliIo): void {
       const ways = [opts.gateway !== undefined, opts.mesh === true, opts.entryPoint !== undefined].filter(Boolean).length;
       if (ways !== 1) throw new UsageError('say where the request enters: exactly one of --gateway ns/name, --mesh, --entry-point name');
       const input = loadInput(ref, io.cwd, opts.step !== undefined ? { step: opts.step } : {});
+      printObjectWarnings(input, io);
       const laneHeader = opts.laneHeader ?? input.plan?.laneHeader;
       // A baggage lane header is read as a W3C list: the key from the spec, else OpenTelemetry-style "lane".
       const baggageKey = laneHeader?.toLowerCase() === BAGGAGE_HEADER ? input.plan?.baggage?.key ?? DEFAULT_BAGGAGE_KEY : undefined;
