@@ -15,12 +15,13 @@ const route = (spec: unknown) => ({ apiVersion: 'gateway.networking.k8s.io/v1', 
 
 describe('admission of hand-written objects', () => {
   it('drops a null map value the schema does not allow (a header match), keeps the rest, and says where', () => {
-    const object = vs({ hosts: ['cart'], http: [{ match: [{ headers: { 'x-lane': null, 'x-user': { exact: 'a' } } }], route: [{ destination: { host: 'cart' } }] }] });
+    const headers = { 'x-lane': null, 'x-user': { exact: 'a' } };
+    const object = vs({ hosts: ['cart'], http: [{ match: [{ headers }], route: [{ destination: { host: 'cart' } }] }] });
     const admission = objectSchemas().admit(object)!;
     assert.deepEqual(admission.problems, []);
     assert.deepEqual(admission.droppedNulls, [['spec', 'http', 0, 'match', 0, 'headers', 'x-lane']]);
     assert.deepEqual((admission.stored as ReturnType<typeof vs>).spec, { hosts: ['cart'], http: [{ match: [{ headers: { 'x-user': { exact: 'a' } } }], route: [{ destination: { host: 'cart' } }] }] });
-    assert.equal(object.spec.http[0]!.match[0]!.headers['x-lane'], null, 'the input is not changed');
+    assert.equal(headers['x-lane'], null, 'the input is not changed');
   });
 
   it('returns the same object when nothing is dropped', () => {
