@@ -61,6 +61,13 @@ describe('admission of hand-written objects', () => {
     assert.deepEqual(problems.map((p) => p.message), ['networking.istio.io/v2 is not a version the CRD of VirtualService serves; it serves networking.istio.io/v1, networking.istio.io/v1alpha3, networking.istio.io/v1beta1']);
   });
 
+  it('answers, never throws, on values CEL cannot take as they are (the fuzz found a throw): an infinite integer, a field named constructor', () => {
+    const infinite = route({ parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'cart', port: Infinity }] }] });
+    assert.ok(objectSchemas().problems(infinite)!.some((p) => p.path.join('.') === 'spec.rules.0.backendRefs.0.port'));
+    const named = route({ parentRefs: [{ name: 'gw', constructor: 'x' }], rules: [{ backendRefs: [{ name: 'cart', port: 80, constructor: 1 }] }] });
+    assert.deepEqual(objectSchemas().problems(named)!.map((p) => p.message), ['unknown field "constructor"; the fields here are "group", "kind", "name", "namespace", "port", "sectionName"', 'unknown field "constructor"; the fields here are "filters", "group", "kind", "name", "namespace", "port", "weight"']);
+  });
+
   it('has nothing to say about kinds no shipped CRD defines', () => {
     assert.equal(objectSchemas().admit({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cart' }, spec: 5 }), undefined);
     assert.equal(objectSchemas().admit({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'x' } }), undefined);

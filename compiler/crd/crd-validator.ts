@@ -380,6 +380,7 @@ function valueAt(object: unknown, path: SpecPath): unknown {
   let v = object;
   for (const part of path) {
     if (typeof v !== 'object' || v === null) return undefined;
+    if (!Object.hasOwn(v, part)) return undefined;
     v = (v as Record<string | number, unknown>)[part];
   }
   return v;
@@ -477,15 +478,23 @@ function celRules(schema: Schema, value: unknown, path: SpecPath, visit: (path: 
 
 /** CEL distinguishes int from double: numbers become what the schema says they are, as the API server decodes them. */
 function toCel(schema: Schema | undefined, value: unknown): unknown {
-  if (typeof value === 'number') return schema?.type === 'integer' ? BigInt(Math.trunc(value)) : value;
+  // A non-integer where the schema wants one is already a schema problem; it stays a number for CEL.
+  if (typeof value === 'number') return schema?.type === 'integer' && Number.isSafeInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map((v) => toCel(schema?.items as Schema | undefined, v));
   if (typeof value === 'object' && value !== null) {
     const properties = schema?.properties as Record<string, Schema> | undefined;
     const additional = schema?.additionalProperties as Schema | undefined;
     // Properties are escaped as the API server escapes them; map keys (additionalProperties) are data, not names.
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [properties?.[k] ? celPropertyName(k) : k, toCel(properties?.[k] ?? (typeof additional === 'object' ? additional : undefined), v)]),
-    );
+    // Unknown fields are pruned before CEL runs (and refused by the schema check): CEL sees only known ones.
+    const keepsUnknown = properties === undefined || additional !== undefined || schema?.['x-kubernetes-preserve-unknown-fields'] === true;
+    const out: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(value)) {
+      // Own properties only: a field named `constructor` must not find Object.prototype's.
+      const property = properties !== undefined && Object.hasOwn(properties, k) ? properties[k] : undefined;
+      if (property === undefined && !keepsUnknown) continue;
+      out.push([property ? celPropertyName(k) : k, toCel(property ?? (typeof additional === 'object' ? additional : undefined), v)]);
+    }
+    return Object.fromEntries(out);
   }
   return value;
 }
