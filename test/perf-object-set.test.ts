@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { groupOf, ObjectSet, type KubeObject } from '../compiler/model/object-set';
 import { identityCollisions } from '../compiler/rules/checks/kubernetes-unique-identities';
-import { ref } from '../compiler/rules/rule';
+import { kindKey, ref } from '../compiler/rules/rule';
+import { kindKeys } from '../compiler/rules/run';
 
 const word = fc.constantFrom('a', 'b', 'a|b', 'b/c', '');
 const objectArb: fc.Arbitrary<KubeObject> = fc.record(
@@ -115,5 +116,21 @@ describe('identityCollisions (one pass)', () => {
     const once = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 's' }, spec: { host: 'g', subsets: [{ name: 'a' }] } };
     assert.deepEqual(identityCollisions([twice]).map((c) => c.what), ['subset "a" of host h']);
     assert.deepEqual(identityCollisions([once, once]).map((c) => [c.what, c.subset]), [['DestinationRule default/s', false]]);
+  });
+});
+
+describe('kindKeys (the rule runner\'s group:Kind per object, made once per run of one kind)', () => {
+  it('gives what kindKey gives for each object, holes left as holes', () => {
+    fc.assert(
+      fc.property(objectsArb, fc.array(fc.nat({ max: 15 }), { maxLength: 3 }), (objects, holes) => {
+        const list = [...objects];
+        for (const i of holes) if (i < list.length) delete list[i];
+        const keys = kindKeys(list);
+        assert.equal(keys.length, list.length);
+        list.forEach((o, i) => assert.equal(keys[i], kindKey(o)));
+        for (let i = 0; i < list.length; i++) assert.equal(i in keys, i in list);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -39,7 +39,7 @@ export function runRules(objects: readonly K8sObject[], options: RunOptions = {}
     const kinds = [...rule.kinds].sort().join(',');
     let relevant = byKinds.get(kinds);
     if (!relevant) {
-      keys ??= objects.map(kindKey);
+      keys ??= kindKeys(objects);
       const wanted = new Set(rule.kinds);
       relevant = objects.filter((_, i) => wanted.has(keys![i]!));
       byKinds.set(kinds, relevant);
@@ -59,4 +59,26 @@ export function runRules(objects: readonly K8sObject[], options: RunOptions = {}
  */
 function runObjectRule(rule: ObjectRule, level: Finding['level'], objects: readonly K8sObject[], context: RuleContext, findings: Finding[]): void {
   for (const o of objects) for (const message of rule.check(o, context)) findings.push({ rule: rule.name, level, message, object: o });
+}
+
+/** kindKey of each object; objects come in runs of one apiVersion and kind, whose key is made once per run. */
+export function kindKeys(objects: readonly K8sObject[]): string[] {
+  const keys: string[] = new Array<string>(objects.length);
+  let started = false;
+  let apiVersion: string | undefined;
+  let kind: string | undefined;
+  let key = '';
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
+    // map skipped the holes of a hand-written array (and filter skips them below).
+    if (o === undefined && !(i in objects)) continue;
+    if (!started || o.apiVersion !== apiVersion || o.kind !== kind) {
+      started = true;
+      apiVersion = o.apiVersion;
+      kind = o.kind;
+      key = kindKey(o);
+    }
+    keys[i] = key;
+  }
+  return keys;
 }
