@@ -7,7 +7,8 @@
  * `undefined`, and the caller prints with `yaml` itself. Refused on purpose (rare in manifests, and where
  * `yaml`'s choices are the most intricate): strings with a line break (block scalars, folded double quotes),
  * keys printed longer than 1024 characters (explicit `? ` keys), top-level scalars, anything that is not plain
- * data (class instances, Map, Date, `toJSON`, functions, bigint, symbols) and nesting deeper than MAX_DEPTH.
+ * data (class instances, Map, Date, `toJSON`, functions, bigint, symbols), nesting deeper than MAX_DEPTH, and
+ * anything while Object.prototype has an enumerable key (the printer walks mappings with for…in).
  * test/yaml-printer.test.ts holds it to `yaml` with generated values.
  *
  * The rules below restate yaml 2.x's documented behaviour for its core schema (YAML 1.2):
@@ -36,6 +37,10 @@ export function printYaml(value: unknown): string | undefined {
   out = [];
   try {
     if (Array.isArray(value) ? !isPlainArray(value) : !isPlainObject(value)) return undefined;
+    // Mappings are walked with for…in (no array of keys per mapping): the own keys in Object.keys order
+    // (ECMA-262 EnumerateObjectProperties, for objects without enumerable inherited keys). With an enumerable
+    // key on Object.prototype, for…in would list it too: `yaml` prints such values.
+    if (prototypeHasEnumerableKeys()) return undefined;
     node(value, 0, false);
     out.push('\n');
     return out.join('');
@@ -148,7 +153,7 @@ function node(value: unknown, level: number, afterKey: boolean): void {
     if (level > MAX_DEPTH) throw NOT_COVERED;
     // A block mapping. Entries whose value is `undefined` are left out, as in JSON; none left prints `{}`.
     let printed = 0;
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
       const entry = value[key];
       if (entry === undefined) continue;
       out.push(printed === 0 && !afterKey ? inlineKey(key, level) : keyLine(key, level));
@@ -230,6 +235,11 @@ function doubleQuoted(value: string): string {
     if (code === undefined) return escape;
     return NAMED_ESCAPES[code] ?? (code.startsWith('00') ? `\\x${code.slice(2)}` : escape);
   });
+}
+
+function prototypeHasEnumerableKeys(): boolean {
+  for (const key in Object.prototype) if (key !== undefined) return true;
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

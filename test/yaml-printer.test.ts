@@ -189,6 +189,21 @@ describe('YAML printer', () => {
     assert.equal(printYaml(doc), reference(doc));
   });
 
+  it('walks keys in Object.keys order, and leaves an Object.prototype with enumerable keys to yaml', () => {
+    // Integer-like keys first, then insertion order; a null-prototype mapping too.
+    const value = { b: 1, 2: 'x', a: { z: null, 1: true }, n: Object.assign(Object.create(null) as object, { y: 1, 0: 2 }) };
+    assert.equal(printYaml(value), stringify(value, YAML_OPTIONS));
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.polluted = 'inherited';
+    try {
+      assert.equal(printYaml({ a: 1 }), undefined);
+      assert.equal(manifestToYaml({ a: 1 } as unknown as Manifest), stringify({ a: 1 }, YAML_OPTIONS));
+    } finally {
+      delete prototype.polluted;
+    }
+    assert.equal(printYaml({ a: 1 }), 'a: 1\n');
+  });
+
   it('prints numbers and empty collections as yaml does', () => {
     assert.equal(printYaml({ a: [1.5, -0, 1e21, NaN, Infinity, -Infinity, null, undefined], b: {}, c: [], d: [{}, []], e: undefined }), 'a:\n  - 1.5\n  - -0\n  - 1e+21\n  - .nan\n  - .inf\n  - -.inf\n  - null\n  - null\nb: {}\nc: []\nd:\n  - {}\n  - []\n');
   });

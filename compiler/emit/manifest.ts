@@ -58,10 +58,12 @@ const ROUTE_KINDS = new Set(['VirtualService', 'IngressRoute', 'HTTPRoute']);
 
 /** Stable object order: the order they can be applied in (hosts and subsets before routes), then name. */
 export function sortManifests(manifests: readonly Manifest[], kindOrder: readonly string[]): Manifest[] {
-  const rank = (m: Manifest) => {
-    const i = kindOrder.indexOf(m.kind);
-    return i === -1 ? kindOrder.length : i;
-  };
+  // Each kind's place looked up once per kind, not twice per comparison.
+  const ranks = new Map<string, number>();
+  kindOrder.forEach((kind, i) => {
+    if (!ranks.has(kind)) ranks.set(kind, i);
+  });
+  const rank = (m: Manifest) => ranks.get(m.kind) ?? kindOrder.length;
   return [...manifests].sort(
     (a, b) => rank(a) - rank(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
   );

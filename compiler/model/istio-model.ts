@@ -136,52 +136,15 @@ export class IstioModel {
     const byRef = new Map(raw.map((v) => [v.ref, v]));
     this.virtualServices = raw.map((v) => expandDelegates(v, byRef));
     this.byRef = new Map(this.virtualServices.map((v) => [v.ref, v]));
-    for (const vs of this.virtualServices) {
-      for (const host of new Set(vs.hosts.map((h) => h.toLowerCase()))) {
-        if (host.startsWith('*')) {
-          if (!this.wildcardVs.includes(vs)) this.wildcardVs.push(vs);
-          continue;
-        }
-        const list = this.vsByHost.get(host) ?? [];
-        list.push(vs);
-        this.vsByHost.set(host, list);
-      }
-    }
+    indexVirtualServices(this.virtualServices, this.vsByHost, this.wildcardVs);
     this.gateways = new Map(
       set.kind('Gateway').filter((s) => s.group === ISTIO_GROUP).map((s) => {
         const ref = `${s.namespace}/${s.name}`;
         return [ref, { stored: s, ref, servers: ((s.object.spec ?? {}) as GatewaySpec).servers ?? [] }];
       }),
     );
-    for (const s of sortByCreation(set.kind('DestinationRule').filter((x) => x.group === ISTIO_GROUP))) {
-      const spec = (s.object.spec ?? {}) as DestinationRuleSpec;
-      const host = resolveShortname(spec.host ?? '', s.namespace);
-      let byHost = this.drByNamespace.get(s.namespace);
-      if (byHost === undefined) this.drByNamespace.set(s.namespace, (byHost = new Map()));
-      const existing = byHost.get(host) as { subsets: Map<string, Subset>; sources: Stored[] } | undefined;
-      // Merged in place (built here, read-only afterwards): copying per rule was quadratic in rules per host.
-      if (existing === undefined) {
-        const subsets = new Map<string, Subset>();
-        for (const subset of spec.subsets ?? []) if (!subsets.has(subset.name)) subsets.set(subset.name, subset);
-        byHost.set(host, { host, namespace: s.namespace, subsets, ...(spec.trafficPolicy !== undefined ? { trafficPolicy: spec.trafficPolicy } : {}), sources: [s] });
-      } else {
-        for (const subset of spec.subsets ?? []) if (!existing.subsets.has(subset.name)) existing.subsets.set(subset.name, subset);
-        existing.sources.push(s);
-        // The first rule's trafficPolicy wins; a later one's applies when the earlier rules have none.
-        if (byHost.get(host)!.trafficPolicy === undefined && spec.trafficPolicy !== undefined)
-          byHost.set(host, { host, namespace: s.namespace, subsets: existing.subsets, trafficPolicy: spec.trafficPolicy, sources: existing.sources });
-      }
-    }
-    for (const [namespace, byHost] of this.drByNamespace) {
-      for (const dr of byHost.values()) {
-        if (dr.host.startsWith('*')) this.wildcardDrs.set(namespace, [...(this.wildcardDrs.get(namespace) ?? []), dr]);
-        else {
-          const list = this.drsByHost.get(dr.host.toLowerCase()) ?? [];
-          list.push(dr);
-          this.drsByHost.set(dr.host.toLowerCase(), list);
-        }
-      }
-    }
+    mergeDestinationRules(sortByCreation(set.kind('DestinationRule').filter((x) => x.group === ISTIO_GROUP)), this.drByNamespace);
+    indexDestinationRules(this.drByNamespace, this.drsByHost, this.wildcardDrs);
     this.namespaces = new Set(set.all.map((s) => s.namespace));
     this.serviceEntries = sortByCreation(set.kind('ServiceEntry').filter((s) => s.group === ISTIO_GROUP));
     for (const se of this.serviceEntries) {
@@ -315,7 +278,65 @@ export class IstioModel {
   }
 }
 
-/** Creation order of objects applied together: by name, then namespace (they share a creation second). */
+
+// The loops below run once per object of a large release: each is a small function of its own, so that the
+// optimising compiler compiles it rather than the whole constructor (see mergeDestinationRules).
+
+function indexVirtualServices(virtualServices: readonly ModelVirtualService[], vsByHost: Map<string, ModelVirtualService[]>, wildcardVs: ModelVirtualService[]): void {
+  for (const vs of virtualServices) {
+    for (const host of new Set(vs.hosts.map((h) => h.toLowerCase()))) {
+      if (host.startsWith('*')) {
+        if (!wildcardVs.includes(vs)) wildcardVs.push(vs);
+        continue;
+      }
+      const list = vsByHost.get(host) ?? [];
+      list.push(vs);
+      vsByHost.set(host, list);
+    }
+  }
+}
+
+function indexDestinationRules(drByNamespace: ReadonlyMap<string, ReadonlyMap<string, ConsolidatedDestinationRule>>, drsByHost: Map<string, ConsolidatedDestinationRule[]>, wildcardDrs: Map<string, ConsolidatedDestinationRule[]>): void {
+  for (const [namespace, byHost] of drByNamespace) {
+    for (const dr of byHost.values()) {
+      if (dr.host.startsWith('*')) wildcardDrs.set(namespace, [...(wildcardDrs.get(namespace) ?? []), dr]);
+      else {
+        const list = drsByHost.get(dr.host.toLowerCase()) ?? [];
+        list.push(dr);
+        drsByHost.set(dr.host.toLowerCase(), list);
+      }
+    }
+  }
+}
+
+/**
+ * DestinationRules of one host merged per namespace, in creation order. Its own function, not a loop of the
+ * constructor: the loop runs once per rule (tens of thousands for a large release), and the optimising compiler
+ * then compiles this small function instead of the whole constructor (measured: --trace-opt, 60 ms of compile
+ * time for the constructor, run once).
+ */
+function mergeDestinationRules(rules: readonly Stored[], drByNamespace: Map<string, Map<string, ConsolidatedDestinationRule>>): void {
+  for (const s of rules) {
+    const spec = (s.object.spec ?? {}) as DestinationRuleSpec;
+    const host = resolveShortname(spec.host ?? '', s.namespace);
+    let byHost = drByNamespace.get(s.namespace);
+    if (byHost === undefined) drByNamespace.set(s.namespace, (byHost = new Map()));
+    const existing = byHost.get(host) as { subsets: Map<string, Subset>; sources: Stored[] } | undefined;
+    // Merged in place (built here, read-only afterwards): copying per rule was quadratic in rules per host.
+    if (existing === undefined) {
+      const subsets = new Map<string, Subset>();
+      for (const subset of spec.subsets ?? []) if (!subsets.has(subset.name)) subsets.set(subset.name, subset);
+      byHost.set(host, { host, namespace: s.namespace, subsets, ...(spec.trafficPolicy !== undefined ? { trafficPolicy: spec.trafficPolicy } : {}), sources: [s] });
+    } else {
+      for (const subset of spec.subsets ?? []) if (!existing.subsets.has(subset.name)) existing.subsets.set(subset.name, subset);
+      existing.sources.push(s);
+      // The first rule's trafficPolicy wins; a later one's applies when the earlier rules have none.
+      if (byHost.get(host)!.trafficPolicy === undefined && spec.trafficPolicy !== undefined)
+        byHost.set(host, { host, namespace: s.namespace, subsets: existing.subsets, trafficPolicy: spec.trafficPolicy, sources: existing.sources });
+    }
+  }
+}
+
 /**
  * istiod's order of configs (pilot/pkg/model/config.go configCompareByCreationTime): creationTimestamp, then
  * name, then namespace. Objects read from YAML rarely carry a timestamp (Go's zero time: before any other);

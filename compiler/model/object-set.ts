@@ -71,36 +71,54 @@ export class ObjectSet {
 
   constructor(objects: readonly KubeObject[], defaultNamespace = 'default') {
     const notes: string[] = [];
-    // identity → [the last definition, how many there are]; the identity is the one identityOf gives.
-    const latest = new Map<string, [Stored, number]>();
-    let replaced = false;
-    objects.forEach((object, order) => {
+    // identity → the last definition (a Map keeps the first definition's place, as the sort below expects); the
+    // identity is the one identityOf gives. Counts are kept only for identities defined more than once.
+    const byIdentity = this.byIdentity;
+    let counts: Map<string, number> | undefined;
+    // Objects come in runs of one apiVersion: its group is split out once per run, not once per object.
+    let lastApiVersion: string | undefined;
+    let lastGroup = '';
+    for (let order = 0; order < objects.length; order++) {
+      const object = objects[order]!;
+      // A hole of a hand-written array is no object (forEach skipped it too).
+      if (object === undefined && !(order in objects)) continue;
+      const apiVersion = object.apiVersion;
+      let group: string;
+      if (apiVersion !== undefined && apiVersion === lastApiVersion) group = lastGroup;
+      else {
+        group = groupOf(apiVersion, object.kind);
+        if (apiVersion !== undefined) {
+          lastApiVersion = apiVersion;
+          lastGroup = group;
+        }
+      }
       const stored: Stored = {
         object,
-        group: groupOf(object.apiVersion, object.kind),
+        group,
         kind: object.kind ?? '',
         namespace: object.metadata?.namespace ?? defaultNamespace,
         name: object.metadata?.name ?? '',
         order,
       };
-      const id = `${stored.group}/${object.kind ?? ''}/${stored.namespace}/${stored.name}`;
-      const earlier = latest.get(id);
-      if (earlier === undefined) latest.set(id, [stored, 1]);
-      else {
-        latest.set(id, [stored, earlier[1] + 1]);
-        replaced = true;
+      const id = `${group}/${stored.kind}/${stored.namespace}/${stored.name}`;
+      if (byIdentity.has(id)) {
+        counts ??= new Map();
+        counts.set(id, (counts.get(id) ?? 1) + 1);
       }
-    });
-    const entries = [...latest];
-    // Without replacements, insertion order is apply order already.
-    if (replaced) entries.sort((a, b) => a[1][0].order - b[1][0].order);
-    this.all = entries.map(([, [s]]) => s);
-    for (const [, [s, n]] of entries) {
-      if (n > 1) notes.push(`${s.kind} ${s.namespace}/${s.name} is defined ${n} times; the last definition replaces the others, as kubectl apply does.`);
+      byIdentity.set(id, stored);
     }
+    // Without replacements, insertion order is apply order already.
+    const all = [...byIdentity.values()];
+    if (counts !== undefined) {
+      all.sort((a, b) => a.order - b.order);
+      for (const s of all) {
+        const n = counts.get(`${s.group}/${s.kind}/${s.namespace}/${s.name}`);
+        if (n !== undefined) notes.push(`${s.kind} ${s.namespace}/${s.name} is defined ${n} times; the last definition replaces the others, as kubectl apply does.`);
+      }
+    }
+    this.all = all;
     const unmodelled = new Map<string, number>();
-    for (const [id, [s]] of entries) {
-      this.byIdentity.set(id, s);
+    for (const s of all) {
       if (!(MODELLED[s.group] ?? []).includes(s.kind)) {
         const key = `${s.kind} (${s.group || 'core'})`;
         unmodelled.set(key, (unmodelled.get(key) ?? 0) + 1);

@@ -59,44 +59,55 @@ function virtualServiceProblems(spec: VirtualServiceSpec | undefined): string[] 
       if (h === '*') out.push(`spec.hosts[${i}]: the host "*" is not allowed for a VirtualService bound to the mesh (name the services, or bind it to a gateway).`);
     });
   }
-  (spec?.http ?? []).forEach((route, r) => {
-    const at = `spec.http[${r}]`;
+  const http = spec?.http ?? [];
+  // Indexed loops, and each path written only when it names a problem: this runs for every route of every
+  // emitted object, and almost none has one.
+  for (let r = 0; r < http.length; r++) {
+    const route = http[r]!;
+    // forEach skipped holes of hand-written arrays; so does this.
+    if (route === undefined && !(r in http)) continue;
     if ((route.route?.length ?? 0) === 0 && route.redirect === undefined && route.directResponse === undefined && route.delegate === undefined)
-      out.push(`${at}: an HTTP route needs a route, a redirect, a direct response or a delegate.`);
-    if (route.delegate !== undefined && isDelegate) out.push(`${at}.delegate: a delegate VirtualService cannot delegate again (Istio allows one level).`);
-    (route.match ?? []).forEach((m, i) => {
-      for (const kind of ['headers', 'queryParams'] as const) {
+      out.push(`spec.http[${r}]: an HTTP route needs a route, a redirect, a direct response or a delegate.`);
+    if (route.delegate !== undefined && isDelegate) out.push(`spec.http[${r}].delegate: a delegate VirtualService cannot delegate again (Istio allows one level).`);
+    const matches = route.match ?? [];
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i]!;
+      if (m === undefined && !(i in matches)) continue;
+      for (const kind of MATCH_MAPS) {
         const map = m[kind];
         if (map === undefined || map === null) continue;
         for (const name of Object.keys(map)) {
-          if (name === '') out.push(`${at}.match[${i}].${kind}: a ${kind === 'headers' ? 'header' : 'query parameter'} name cannot be empty.`);
-          else if (kind === 'headers' && !name.startsWith(':') && !isHeaderName(name)) out.push(`${at}.match[${i}].headers: "${name}" is not a valid HTTP header name.`);
-          if (map[name]?.regex !== undefined) regexProblems(out, `${at}.match[${i}].${kind}.${name}`, map[name]);
+          if (name === '') out.push(`spec.http[${r}].match[${i}].${kind}: a ${kind === 'headers' ? 'header' : 'query parameter'} name cannot be empty.`);
+          else if (kind === 'headers' && !name.startsWith(':') && !isHeaderName(name)) out.push(`spec.http[${r}].match[${i}].headers: "${name}" is not a valid HTTP header name.`);
+          if (map[name]?.regex !== undefined) regexProblems(out, `spec.http[${r}].match[${i}].${kind}.${name}`, map[name]);
         }
       }
-      if (m.uri?.regex !== undefined) regexProblems(out, `${at}.match[${i}].uri`, m.uri);
-    });
+      if (m.uri?.regex !== undefined) regexProblems(out, `spec.http[${r}].match[${i}].uri`, m.uri);
+    }
     const routes = route.route ?? [];
-    routes.forEach((d, i) => {
-      const dat = `${at}.route[${i}]`;
-      if (!d.destination?.host) out.push(`${dat}.destination.host: a destination must name a host.`);
+    for (let i = 0; i < routes.length; i++) {
+      const d = routes[i]!;
+      if (d === undefined && !(i in routes)) continue;
+      if (!d.destination?.host) out.push(`spec.http[${r}].route[${i}].destination.host: a destination must name a host.`);
       if (d.destination?.subset !== undefined && !isDnsLabel(d.destination.subset))
-        out.push(`${dat}.destination.subset: "${d.destination.subset}" is not a valid subset name (an RFC 1123 label).`);
-      if (d.headers?.request != null) headerOpProblems(out, `${dat}.headers.request`, d.headers.request);
-    });
-    if (route.headers?.request != null) headerOpProblems(out, `${at}.headers.request`, route.headers.request);
-    if (route.timeout !== undefined) durationProblems(out, `${at}.timeout`, route.timeout);
-    if (route.retries?.perTryTimeout !== undefined) durationProblems(out, `${at}.retries.perTryTimeout`, route.retries.perTryTimeout);
+        out.push(`spec.http[${r}].route[${i}].destination.subset: "${d.destination.subset}" is not a valid subset name (an RFC 1123 label).`);
+      if (d.headers?.request != null) headerOpProblems(out, `spec.http[${r}].route[${i}].headers.request`, d.headers.request);
+    }
+    if (route.headers?.request != null) headerOpProblems(out, `spec.http[${r}].headers.request`, route.headers.request);
+    if (route.timeout !== undefined) durationProblems(out, `spec.http[${r}].timeout`, route.timeout);
+    if (route.retries?.perTryTimeout !== undefined) durationProblems(out, `spec.http[${r}].retries.perTryTimeout`, route.retries.perTryTimeout);
     if (route.retries?.retryOn !== undefined) {
       // Istio splits on "," and does not trim (validation.go validateHTTPRetry): "5xx, reset" has the token " reset".
       for (const token of route.retries.retryOn.split(',')) {
         if (!(RETRY_ON_TOKENS as readonly string[]).includes(token) && !/^[1-5]\d\d$/.test(token))
-          out.push(`${at}.retries.retryOn: "${token}" is not a retry condition Envoy knows${token !== token.trim() ? ' (Istio does not trim spaces around the commas)' : ''}.`);
+          out.push(`spec.http[${r}].retries.retryOn: "${token}" is not a retry condition Envoy knows${token !== token.trim() ? ' (Istio does not trim spaces around the commas)' : ''}.`);
       }
     }
-  });
+  }
   return out;
 }
+
+const MATCH_MAPS = ['headers', 'queryParams'] as const;
 
 interface DestinationRuleSpec {
   host?: string;
@@ -106,17 +117,40 @@ interface DestinationRuleSpec {
 function destinationRuleProblems(spec: DestinationRuleSpec | undefined): string[] {
   const out: string[] = [];
   if (!spec?.host) out.push('spec.host: a DestinationRule must name a host.');
-  const seen = new Set<string>();
-  (spec?.subsets ?? []).forEach((s, i) => {
+  const subsets = spec?.subsets ?? [];
+  // Most rules have one subset: the Set of names seen is made only for a second one.
+  let seen: Set<string> | undefined;
+  for (let i = 0; i < subsets.length; i++) {
+    const s = subsets[i]!;
+    if (s === undefined && !(i in subsets)) continue;
     if (!s.name || !isDnsLabel(s.name)) out.push(`spec.subsets[${i}].name: "${s.name ?? ''}" is not a valid subset name (an RFC 1123 label).`);
-    else if (seen.has(s.name)) out.push(`spec.subsets[${i}].name: subset "${s.name}" is defined twice.`);
-    if (s.name) seen.add(s.name);
-    for (const [k, v] of Object.entries(s.labels ?? {})) {
-      const problem = labelKeyProblem(k) ?? labelValueProblem(v);
+    else if (seen?.has(s.name)) out.push(`spec.subsets[${i}].name: subset "${s.name}" is defined twice.`);
+    if (s.name) (seen ??= new Set()).add(s.name);
+    const labels = s.labels ?? {};
+    for (const k of Object.keys(labels)) {
+      const problem = cachedLabelProblem(k, labels[k]!);
       if (problem) out.push(`spec.subsets[${i}].labels.${k}: ${problem}.`);
     }
-  });
+  }
   return out;
+}
+
+/**
+ * Every lane's rules repeat the lane's few labels: each key and value is judged once (bounded, like the
+ * regexes below, for a long-lived process).
+ */
+const labelKeyProblems = new Map<string, string | undefined>();
+const labelValueProblems = new Map<string, string | undefined>();
+function cachedLabelProblem(key: string, value: string): string | undefined {
+  return cached(labelKeyProblems, key, labelKeyProblem) ?? cached(labelValueProblems, value, labelValueProblem);
+}
+
+function cached(cache: Map<string, string | undefined>, text: string, judge: (text: string) => string | undefined): string | undefined {
+  if (cache.has(text)) return cache.get(text);
+  const problem = judge(text);
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(text, problem);
+  return problem;
 }
 
 interface ServiceEntrySpec {
@@ -152,18 +186,16 @@ function regexProblems(out: string[], at: string, match: StringMatch | undefined
 /** Emitted objects repeat the same few regexes (the lane-header matches) thousands of times: judged once each. */
 const re2Problems = new Map<string, string | undefined>();
 function cachedRe2Problem(pattern: string): string | undefined {
-  if (re2Problems.has(pattern)) return re2Problems.get(pattern);
-  const problem = re2Problem(pattern);
-  // Bounded, so a long-lived process (the policy pack) does not keep every regex it ever saw.
-  if (re2Problems.size >= 10_000) re2Problems.clear();
-  re2Problems.set(pattern, problem);
-  return problem;
+  return cached(re2Problems, pattern, re2Problem);
 }
 
 function headerOpProblems(out: string[], at: string, ops: Ops): void {
-  for (const name of [...Object.keys(ops.set ?? {}), ...Object.keys(ops.add ?? {})]) {
-    if (name === '') out.push(`${at}: a header name cannot be empty.`);
-    else if (name.startsWith(':') && name !== ':authority') out.push(`${at}: header "${name}" cannot be set (":" pseudo-headers are Envoy's).`);
+  for (const set of [ops.set, ops.add]) {
+    if (set == null) continue;
+    for (const name of Object.keys(set)) {
+      if (name === '') out.push(`${at}: a header name cannot be empty.`);
+      else if (name.startsWith(':') && name !== ':authority') out.push(`${at}: header "${name}" cannot be set (":" pseudo-headers are Envoy's).`);
+    }
   }
   for (const name of ops.remove ?? []) {
     if (name === '' || name.startsWith(':') || name.toLowerCase() === 'host') out.push(`${at}.remove: header "${name}" cannot be removed.`);

@@ -1,5 +1,5 @@
 import { modelOf } from '../../model/model';
-import { resolveShortname, visibility, type ModelVirtualService } from '../../model/istio-model';
+import { resolveShortname, visibility, type IstioModel, type ModelVirtualService } from '../../model/istio-model';
 import type { K8sObject, StackRule } from '../rule';
 import { ISTIO_MODEL_KINDS, ref } from '../rule';
 
@@ -38,39 +38,44 @@ export const istioExportToCoversCallers: StackRule = {
         copies.set(vs.namespace, byNs);
       }
     }
-    for (const vs of roots) {
-      const object = vs.stored.object;
-      const shown = JSON.stringify(vs.exportTo ?? ['*']);
-      const viewers = new Set<string>();
-      for (const gateway of vs.gateways) {
-        if (gateway === 'mesh') continue;
-        const ns = gateway.split('/')[0]!;
-        if (visibility(vs.exportTo, vs.namespace, ns) === undefined)
-          out.push({ object, message: `${ref(object)} is bound to Gateway ${gateway} but exported to ${shown} only, not to its namespace ${ns}: the gateway does not see it and answers 404 for ${vs.hosts.join(', ')}.` });
-        else viewers.add(ns);
-      }
-      if (vs.gateways.includes('mesh')) {
-        viewers.add(vs.namespace);
-        for (const ns of vs.exportTo ?? []) if (ns !== '.' && ns !== '*' && ns !== '~') viewers.add(ns);
-        for (const [ns, evidence] of copies.get(vs.namespace) ?? []) {
-          if (visibility(vs.exportTo, vs.namespace, ns) === undefined)
-            out.push({ object, message: `${ref(object)} is exported to ${shown} only, but namespace ${ns} runs copies of this namespace's services (${evidence}): their calls to ${vs.hosts.join(', ')} skip these routes and reach any pod.` });
-          else viewers.add(ns);
-        }
-      }
-      const subsets = subsetDestinations(vs);
-      for (const ns of [...viewers].sort()) {
-        for (const [host, subset] of subsets) {
-          if (model.destinationRuleFor(ns, host)?.subsets.has(subset)) continue;
-          // A subset no DestinationRule defines anywhere is istio-destination-resolves' finding.
-          if (!model.allDestinationRules(host).some((dr) => dr.subsets.has(subset))) continue;
-          out.push({ object, message: `${ref(object)} sends requests from namespace ${ns} to subset "${subset}" of ${host}, but no DestinationRule exported to ${ns} defines it: they fail with 503 NC.` });
-        }
-      }
-    }
+    for (const vs of roots) exportProblems(model, vs, copies, out);
     return out;
   },
 };
+
+/**
+ * One root VirtualService's findings, in a function of its own: the optimising compiler compiles this body, not
+ * the whole check on stack replacement (the loop runs once per VirtualService).
+ */
+function exportProblems(model: IstioModel, vs: ModelVirtualService, copies: ReadonlyMap<string, ReadonlyMap<string, string>>, out: { object: K8sObject; message: string }[]): void {
+  const object = vs.stored.object;
+  const viewers = new Set<string>();
+  for (const gateway of vs.gateways) {
+    if (gateway === 'mesh') continue;
+    const ns = gateway.split('/')[0]!;
+    if (visibility(vs.exportTo, vs.namespace, ns) === undefined)
+      out.push({ object, message: `${ref(object)} is bound to Gateway ${gateway} but exported to ${JSON.stringify(vs.exportTo ?? ['*'])} only, not to its namespace ${ns}: the gateway does not see it and answers 404 for ${vs.hosts.join(', ')}.` });
+    else viewers.add(ns);
+  }
+  if (vs.gateways.includes('mesh')) {
+    viewers.add(vs.namespace);
+    for (const ns of vs.exportTo ?? []) if (ns !== '.' && ns !== '*' && ns !== '~') viewers.add(ns);
+    for (const [ns, evidence] of copies.get(vs.namespace) ?? []) {
+      if (visibility(vs.exportTo, vs.namespace, ns) === undefined)
+        out.push({ object, message: `${ref(object)} is exported to ${JSON.stringify(vs.exportTo ?? ['*'])} only, but namespace ${ns} runs copies of this namespace's services (${evidence}): their calls to ${vs.hosts.join(', ')} skip these routes and reach any pod.` });
+      else viewers.add(ns);
+    }
+  }
+  const subsets = subsetDestinations(vs);
+  for (const ns of [...viewers].sort()) {
+    for (const [host, subset] of subsets) {
+      if (model.destinationRuleFor(ns, host)?.subsets.has(subset)) continue;
+      // A subset no DestinationRule defines anywhere is istio-destination-resolves' finding.
+      if (!model.allDestinationRules(host).some((dr) => dr.subsets.has(subset))) continue;
+      out.push({ object, message: `${ref(object)} sends requests from namespace ${ns} to subset "${subset}" of ${host}, but no DestinationRule exported to ${ns} defines it: they fail with 503 NC.` });
+    }
+  }
+}
 
 function destinationHosts(vs: ModelVirtualService): string[] {
   const hosts = new Set<string>();

@@ -11,7 +11,14 @@ export const istioNoWildcardHosts: ObjectRule = {
   kinds: [`${ISTIO}:VirtualService`, `${ISTIO}:ServiceEntry`, `${ISTIO}:DestinationRule`],
   check(o) {
     const spec = (o.spec ?? {}) as { hosts?: string[]; host?: string };
-    const hosts = [...(spec.hosts ?? []), ...(spec.host !== undefined ? [spec.host] : [])];
-    return hosts.filter((h) => h.includes('*')).map((h) => `${ref(o)} names the wildcard host "${h}"; name the exact hosts it is for.`);
+    // No array per object: this runs for every emitted object, and almost none has a wildcard.
+    const out: string[] = [];
+    for (const h of spec.hosts ?? []) if (h.includes('*')) out.push(wildcardMessage(o, h));
+    if (spec.host !== undefined && spec.host.includes('*')) out.push(wildcardMessage(o, spec.host));
+    return out;
   },
 };
+
+function wildcardMessage(o: Parameters<ObjectRule['check']>[0], host: string): string {
+  return `${ref(o)} names the wildcard host "${host}"; name the exact hosts it is for.`;
+}

@@ -19,23 +19,32 @@ export function identityCollisions(objects: readonly K8sObject[]): IdentityColli
   const out: IdentityCollision[] = [];
   const byIdentity = new Map<string, K8sObject>();
   const bySubset = new Map<string, K8sObject>();
+  // Objects come in runs of one apiVersion: its group is split out once per run.
+  let lastApiVersion: string | undefined;
+  let group = '';
   for (const o of objects) {
     const apiVersion = o.apiVersion ?? '';
-    const slash = apiVersion.indexOf('/');
-    const group = slash < 0 ? apiVersion : apiVersion.slice(0, slash);
+    if (apiVersion !== lastApiVersion) {
+      const slash = apiVersion.indexOf('/');
+      group = slash < 0 ? apiVersion : apiVersion.slice(0, slash);
+      lastApiVersion = apiVersion;
+    }
     const identity = `${group}|${o.kind}|${o.metadata?.namespace ?? 'default'}|${o.metadata?.name}`;
     const first = byIdentity.get(identity);
     if (first) out.push({ first, second: o, what: ref(o), subset: false });
     else byIdentity.set(identity, o);
     if (o.kind !== 'DestinationRule') continue;
     const spec = o.spec as { host?: string; subsets?: { name?: string }[] } | undefined;
-    const seenHere = new Set<string>();
-    for (const subset of spec?.subsets ?? []) {
+    const subsets = spec?.subsets ?? [];
+    // Keys this object defined so far (an object listed twice is one identity collision, not a subset one);
+    // most rules define one subset, and a first subset has none before it.
+    let seenHere: Set<string> | undefined;
+    for (const subset of subsets) {
       const key = `${o.metadata?.namespace ?? 'default'}|${spec?.host}|${subset.name}`;
       const owner = bySubset.get(key);
-      if (owner && (owner !== o || seenHere.has(key))) out.push({ first: owner, second: o, what: `subset "${subset.name}" of host ${spec?.host}`, subset: true });
+      if (owner && (owner !== o || seenHere?.has(key) === true)) out.push({ first: owner, second: o, what: `subset "${subset.name}" of host ${spec?.host}`, subset: true });
       else bySubset.set(key, o);
-      seenHere.add(key);
+      if (subsets.length > 1) (seenHere ??= new Set()).add(key);
     }
   }
   return out;
