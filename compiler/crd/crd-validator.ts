@@ -346,16 +346,8 @@ function exclusiveFields(branches: unknown): string[] {
 
 function fieldSuggestion(field: string, known: readonly string[]): string {
   const sorted = [...known].sort();
-  const near = closestField(field, sorted);
+  const near = closest(field, sorted);
   return near !== undefined ? `did you mean "${near}"?` : `the fields here are ${sorted.map((k) => `"${k}"`).join(', ')}`;
-}
-
-function closestField(field: string, known: readonly string[]): string | undefined {
-  // Case slips first (`Match` for `match`), then the suggestion's edit distance.
-  const lower = field.toLowerCase();
-  const sameLetters = known.find((k) => k.toLowerCase() === lower);
-  if (sameLetters !== undefined) return sameLetters;
-  return closest(field, known);
 }
 
 /** JSON Schema's type names as YAML writers say them. */
